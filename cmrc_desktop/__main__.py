@@ -1,0 +1,3 @@
+from cmrc_desktop.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""Plain data and the errors every layer raises: no I/O, no Qt."""

@@ -1,0 +1,58 @@
+"""Errors that reach the user as a message, never as a traceback.
+
+Every error carries *where* (file, line, field or key) separately from *what*, so the
+command line and the window can both say "file:line: field: message" in the user's
+language.
+"""
+
+from __future__ import annotations
+
+
+class CmrcError(Exception):
+    """Base of every error the program reports to the user in plain words."""
+
+    exit_code = 2
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        file: str | None = None,
+        line: int | None = None,
+        field: str | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.file = file
+        self.line = line
+        self.field = field
+
+    def where(self) -> str:
+        parts = []
+        if self.file:
+            parts.append(str(self.file) + (f":{self.line}" if self.line is not None else ""))
+        elif self.line is not None:
+            parts.append(f"line {self.line}")
+        if self.field:
+            parts.append(self.field)
+        return ": ".join(parts)
+
+    def __str__(self) -> str:
+        where = self.where()
+        return f"{where}: {self.message}" if where else self.message
+
+
+class InputError(CmrcError):
+    """Input that cannot be used: a bad score, an unknown id, a malformed file."""
+
+
+class SchemeError(InputError):
+    """A scheme file that breaks a rule of GRADING.md."""
+
+
+class WorkspaceError(CmrcError):
+    """A workspace that cannot be opened or written as asked."""
+
+
+class NotFoundError(CmrcError):
+    """An id that names nothing in the workspace."""

@@ -1,0 +1,1 @@
+"""Schemes and the grading rules of GRADING.md: pure functions over exact decimals."""
