@@ -147,6 +147,10 @@ class _Validator:
     # -- the scheme --------------------------------------------------------------------
     def build(self) -> Scheme:
         data = self.data
+        if "scheme" not in data and "aggregation" not in data and "indicators" not in data:
+            self.fail("scheme", _("this is not a scheme file: it has no [scheme], "
+                                  "[aggregation] or [[indicators]]"))
+            raise SchemeProblems(self.problems)
         head = self.table(data, "scheme", "scheme")
         scheme_id = self.text(head, "id", "scheme.id")
         if scheme_id and not SCHEME_ID.match(scheme_id):
