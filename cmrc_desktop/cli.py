@@ -130,11 +130,9 @@ def cmd_grade(args: argparse.Namespace) -> int:
     else:
         if not args.out:
             raise CmrcError(_("--format xlsx needs --out FILE"))
-        from cmrc_desktop.exchange.atomic_file import atomic_path
         from cmrc_desktop.exchange.results_table import write_results_xlsx
 
-        with atomic_path(args.out) as tmp:
-            write_results_xlsx(result, tmp)
+        write_results_xlsx(result, args.out)
     return EXIT_OK
 
 

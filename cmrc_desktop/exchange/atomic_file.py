@@ -18,6 +18,11 @@ def atomic_path(destination: str | Path) -> Iterator[Path]:
                                dir=destination.parent)
     os.close(fd)
     tmp_path = Path(tmp)
+    # mkstemp makes the file 0600; an exported sheet on a shared folder or USB stick
+    # should have the permissions any new file of the user gets.
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(tmp_path, 0o666 & ~umask)
     try:
         yield tmp_path
         with open(tmp_path, "rb+") as fh:

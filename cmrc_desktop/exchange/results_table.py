@@ -7,6 +7,7 @@ import io
 from pathlib import Path
 
 from cmrc_desktop.domain.numbers import fmt
+from cmrc_desktop.exchange.xlsx_safety import atomic_save, set_text
 from cmrc_desktop.i18n import _
 from cmrc_desktop.scoring.grading import GradingResult
 
@@ -76,7 +77,7 @@ def write_results_xlsx(result: GradingResult, path: str | Path) -> None:
             ws.cell(ws.max_row, i + 1).number_format = number_format
         for i, value in enumerate(values):
             if isinstance(value, str):
-                ws.cell(ws.max_row, i + 1).data_type = "s"
+                set_text(ws.cell(ws.max_row, i + 1), value)
     for col, width in zip("ABCDEF", (12, 10, 10, 10, 8, 22), strict=True):
         ws.column_dimensions[col].width = width
     ws.freeze_panes = "A2"
@@ -88,4 +89,4 @@ def write_results_xlsx(result: GradingResult, path: str | Path) -> None:
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.page_margins = PageMargins(left=0.5, right=0.5, top=0.7, bottom=0.7)
     ws.oddFooter.center.text = "&P / &N"
-    wb.save(path)
+    atomic_save(wb, path)
