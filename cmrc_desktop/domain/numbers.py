@@ -47,8 +47,6 @@ def fmt(value: Decimal | Fraction | int, decimals: int) -> str:
 
 def plain(value: Decimal) -> str:
     """A decimal as a person writes it: 10, 0.5, never 1E+1."""
-    if value == value.to_integral_value():
-        return str(value.quantize(Decimal(1)))
     return format(value.normalize(), "f")
 
 

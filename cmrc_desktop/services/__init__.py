@@ -1,0 +1,1 @@
+"""Use cases over a workspace: each one a single db.atomic() with its audit row."""

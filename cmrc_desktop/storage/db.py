@@ -1,0 +1,126 @@
+"""Opening a workspace database: the one door every connection passes through.
+
+The file is inspected *before* anything is written to it, so a file from another
+program, or from a newer CMRC Desktop, is left exactly as it was found.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import datetime, timezone
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+import sqlite_utils
+
+from cmrc_desktop.domain.errors import WorkspaceError
+from cmrc_desktop.domain.numbers import plain
+from cmrc_desktop.i18n import _
+from cmrc_desktop.storage.migrations import SCHEMA_VERSION, migrate
+
+# "CMRC" in ASCII: marks the file as ours for `file(1)` and for the check below.
+APPLICATION_ID = 0x434D5243
+BUSY_TIMEOUT_MS = 5000
+
+
+def utc_now() -> str:
+    """The one time-stamp format of the workspace: UTC, ISO-8601, whole seconds."""
+    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def decimal_text(value: Decimal | None) -> str | None:
+    """A Decimal as stored: plain digits (10, 8.5), never an exponent, never a float."""
+    return None if value is None else plain(value)
+
+
+def text_decimal(text: str | None) -> Decimal | None:
+    """The reverse of ``decimal_text``; a damaged value is reported, not guessed."""
+    if text is None:
+        return None
+    try:
+        return Decimal(text)
+    except (InvalidOperation, TypeError):
+        raise WorkspaceError(_("the workspace holds a number that cannot be read: {value!r}")
+                             .format(value=text)) from None
+
+
+def open_db(path: str | Path) -> sqlite_utils.Database:
+    """Open (or create) a workspace database, migrated to this program's schema."""
+    path = Path(path)
+    try:
+        conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000)
+    except sqlite3.Error as exc:
+        raise _cannot_open(path, exc) from None
+    try:
+        is_new = _inspect(conn, path, SCHEMA_VERSION)
+        _configure(conn, path, is_new)
+        db = sqlite_utils.Database(conn)
+        _migrate(db, path)
+    except BaseException:
+        conn.close()
+        raise
+    return db
+
+
+def _cannot_open(path: Path, exc: sqlite3.Error) -> WorkspaceError:
+    return WorkspaceError(_("cannot open {file} for writing: {reason}").format(
+        file=path, reason=exc), file=str(path))
+
+
+def _migrate(db: sqlite_utils.Database, path: Path) -> None:
+    """Bring the schema up to date; a failed migration is rolled back whole."""
+    try:
+        migrate(db)
+    except sqlite3.Error as exc:
+        raise WorkspaceError(_("cannot update {file} to schema {version}: {reason}").format(
+            file=path, version=SCHEMA_VERSION, reason=exc), file=str(path)) from exc
+
+
+def _inspect(conn: sqlite3.Connection, path: Path, schema_version: int) -> bool:
+    """Refuse a file that is not ours or is too new; True when it is still empty.
+
+    Only reads happen here, so a refused file keeps its bytes and its mtime.
+    """
+    try:
+        app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+    except sqlite3.DatabaseError:
+        raise WorkspaceError(_("{file} is not a CMRC Desktop workspace database (it is not "
+                               "an SQLite database at all).").format(file=path),
+                             file=str(path)) from None
+    foreign = app_id not in (0, APPLICATION_ID) or (app_id == 0 and tables > 0)
+    if foreign:
+        raise WorkspaceError(_("{file} is an SQLite database of another program, not a CMRC "
+                               "Desktop workspace.").format(file=path), file=str(path))
+    if version > schema_version:
+        raise WorkspaceError(_(
+            "This workspace was written by a newer version of CMRC Desktop (schema {found}; "
+            "this program knows up to {known}). Install the newer version to open it.").format(
+                found=version, known=schema_version), file=str(path))
+    return app_id == 0
+
+
+def _configure(conn: sqlite3.Connection, path: Path, is_new: bool) -> None:
+    """Durability first: a score the expert saw saved must survive a power cut."""
+    try:
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+        conn.execute("PRAGMA synchronous = FULL")
+        conn.execute("PRAGMA foreign_keys = ON")
+        if is_new:
+            conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    except sqlite3.OperationalError as exc:
+        raise _cannot_open(path, exc) from None
+    if str(mode).lower() != "wal":
+        raise WorkspaceError(_("cannot switch {file} to write-ahead logging (the folder may be "
+                               "on a network drive); copy the workspace to a local disk")
+                             .format(file=path), file=str(path))
+
+
+def where(**columns: str | None) -> tuple[str, list[str]]:
+    """A WHERE clause for the given column filters, skipping the ones that are None."""
+    used = {name: value for name, value in columns.items() if value is not None}
+    if not used:
+        return "", []
+    return " WHERE " + " AND ".join(f"{name} = ?" for name in used), list(used.values())

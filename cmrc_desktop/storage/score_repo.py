@@ -1,0 +1,127 @@
+"""Scoresheets and what is on them: scores and the written opinion.
+
+A score or opinion row needs its sheet row first (foreign key), so writers call
+``touch_sheet`` before ``upsert_score`` / ``upsert_opinion``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlite_utils
+
+from cmrc_desktop.domain.workspace import Opinion, Score, Sheet, SheetState
+from cmrc_desktop.storage.db import decimal_text, text_decimal, utc_now, where
+
+
+# -- sheets -----------------------------------------------------------------------------
+def find_sheet(db: sqlite_utils.Database, expert_id: str, centre_id: str) -> Sheet | None:
+    row = next(db.query("SELECT * FROM sheets WHERE expert_id = ? AND centre_id = ?",
+                        [expert_id, centre_id]), None)
+    return None if row is None else _sheet(row)
+
+
+def list_sheets(db: sqlite_utils.Database, *, expert_id: str | None = None,
+                centre_id: str | None = None) -> list[Sheet]:
+    where_sql, params = where(expert_id=expert_id, centre_id=centre_id)
+    return [_sheet(row) for row in db.query(
+        f"SELECT * FROM sheets{where_sql} ORDER BY centre_id, expert_id", params)]
+
+
+def touch_sheet(db: sqlite_utils.Database, expert_id: str, centre_id: str) -> Sheet:
+    """Create the sheet as a draft, or mark an existing one as just changed."""
+    db.execute(
+        "INSERT INTO sheets (expert_id, centre_id, state, revision, updated_at) "
+        "VALUES (?, ?, 'draft', 1, ?) ON CONFLICT (expert_id, centre_id) "
+        "DO UPDATE SET updated_at = excluded.updated_at",
+        [expert_id, centre_id, utc_now()])
+    sheet = find_sheet(db, expert_id, centre_id)
+    assert sheet is not None
+    return sheet
+
+
+def set_sheet(db: sqlite_utils.Database, expert_id: str, centre_id: str, *,
+              state: SheetState, revision: int) -> Sheet:
+    db.execute(
+        "INSERT INTO sheets (expert_id, centre_id, state, revision, updated_at) "
+        "VALUES (?, ?, ?, ?, ?) ON CONFLICT (expert_id, centre_id) DO UPDATE SET "
+        "state = excluded.state, revision = excluded.revision, updated_at = excluded.updated_at",
+        [expert_id, centre_id, str(state), revision, utc_now()])
+    sheet = find_sheet(db, expert_id, centre_id)
+    assert sheet is not None
+    return sheet
+
+
+# -- scores -----------------------------------------------------------------------------
+def find_score(db: sqlite_utils.Database, expert_id: str, centre_id: str,
+               indicator: str) -> Score | None:
+    row = next(db.query(
+        "SELECT * FROM scores WHERE expert_id = ? AND centre_id = ? AND indicator = ?",
+        [expert_id, centre_id, indicator]), None)
+    return None if row is None else _score(row)
+
+
+def list_scores(db: sqlite_utils.Database, *, expert_id: str | None = None,
+                centre_id: str | None = None) -> list[Score]:
+    where_sql, params = where(expert_id=expert_id, centre_id=centre_id)
+    return [_score(row) for row in db.query(
+        f"SELECT * FROM scores{where_sql} ORDER BY centre_id, expert_id, indicator", params)]
+
+
+def upsert_score(db: sqlite_utils.Database, score: Score) -> Score:
+    """Write ``score`` (its ``updated_at`` is ignored and set to now); returns it as stored."""
+    db.execute(
+        "INSERT INTO scores (expert_id, centre_id, indicator, value, comment, updated_at) "
+        "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (expert_id, centre_id, indicator) DO UPDATE SET "
+        "value = excluded.value, comment = excluded.comment, updated_at = excluded.updated_at",
+        [score.expert_id, score.centre_id, score.indicator, decimal_text(score.value),
+         score.comment, utc_now()])
+    stored = find_score(db, score.expert_id, score.centre_id, score.indicator)
+    assert stored is not None
+    return stored
+
+
+def delete_score(db: sqlite_utils.Database, expert_id: str, centre_id: str,
+                 indicator: str) -> None:
+    db.execute("DELETE FROM scores WHERE expert_id = ? AND centre_id = ? AND indicator = ?",
+               [expert_id, centre_id, indicator])
+
+
+# -- opinions ---------------------------------------------------------------------------
+def find_opinion(db: sqlite_utils.Database, expert_id: str, centre_id: str) -> Opinion | None:
+    row = next(db.query("SELECT * FROM opinions WHERE expert_id = ? AND centre_id = ?",
+                        [expert_id, centre_id]), None)
+    return None if row is None else _opinion(row)
+
+
+def list_opinions(db: sqlite_utils.Database, *, expert_id: str | None = None,
+                  centre_id: str | None = None) -> list[Opinion]:
+    where_sql, params = where(expert_id=expert_id, centre_id=centre_id)
+    return [_opinion(row) for row in db.query(
+        f"SELECT * FROM opinions{where_sql} ORDER BY centre_id, expert_id", params)]
+
+
+def upsert_opinion(db: sqlite_utils.Database, opinion: Opinion) -> Opinion:
+    db.execute(
+        "INSERT INTO opinions (expert_id, centre_id, achievements, problems, recommendations, "
+        "updated_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (expert_id, centre_id) DO UPDATE SET "
+        "achievements = excluded.achievements, problems = excluded.problems, "
+        "recommendations = excluded.recommendations, updated_at = excluded.updated_at",
+        [opinion.expert_id, opinion.centre_id, opinion.achievements, opinion.problems,
+         opinion.recommendations, utc_now()])
+    return opinion
+
+
+def _sheet(row: dict[str, Any]) -> Sheet:
+    return Sheet(row["expert_id"], row["centre_id"], SheetState(row["state"]),
+                 row["revision"], row["updated_at"])
+
+
+def _score(row: dict[str, Any]) -> Score:
+    return Score(row["expert_id"], row["centre_id"], row["indicator"],
+                 text_decimal(row["value"]), row["comment"], row["updated_at"])
+
+
+def _opinion(row: dict[str, Any]) -> Opinion:
+    return Opinion(row["expert_id"], row["centre_id"], row["achievements"], row["problems"],
+                   row["recommendations"])
