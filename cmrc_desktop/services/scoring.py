@@ -42,22 +42,40 @@ def record_score(ws: Workspace, expert_id: str, centre_id: str, indicator_id: st
     if value is not None and not isinstance(value, Decimal):
         raise TypeError(f"a score must be a Decimal, not {type(value).__name__}")
     _check_value(ws, expert_id, centre_id, indicator_id, value)
+    with ws.db.atomic():
+        _check_may_write(ws.db, expert_id, centre_id)
+        return _write_score(ws, expert_id, centre_id, indicator_id, value, comment)
+
+
+def record_sheet(ws: Workspace, expert_id: str, centre_id: str, scores: dict[str, Decimal],
+                 *, comments: dict[str, str] | None = None) -> list[Score]:
+    """Several scores of one sheet in one transaction (imports, the demo): all or none."""
+    comments = comments or {}
+    for indicator_id, value in scores.items():
+        _check_value(ws, expert_id, centre_id, indicator_id, value)
+    with ws.db.atomic():
+        _check_may_write(ws.db, expert_id, centre_id)
+        return [_write_score(ws, expert_id, centre_id, ind, value, comments.get(ind))
+                for ind, value in scores.items()]
+
+
+def _write_score(ws: Workspace, expert_id: str, centre_id: str, indicator_id: str,
+                 value: Decimal | None, comment: str | None) -> Score:
+    """The write and its audit row; the caller holds the transaction and did the checks."""
     db = ws.db
-    with db.atomic():
-        _check_may_write(db, expert_id, centre_id)
-        old = score_repo.find_score(db, expert_id, centre_id, indicator_id)
-        new_comment = comment if comment is not None else (old.comment if old else "")
-        if old is not None and old.value == value and old.comment == new_comment:
-            return old
-        score_repo.touch_sheet(db, expert_id, centre_id)
-        stored = score_repo.upsert_score(
-            db, Score(expert_id, centre_id, indicator_id, value, new_comment))
-        extra = {}
-        if old is None or old.comment != new_comment:
-            extra = {"comment": new_comment, "old_comment": old.comment if old else None}
-        audit.append(db, actor=ws.actor, action="score.set", entity=f"score:{indicator_id}",
-                     centre_id=centre_id, expert_id=expert_id,
-                     old=_text(old.value) if old else None, new=_text(value), extra=extra)
+    old = score_repo.find_score(db, expert_id, centre_id, indicator_id)
+    new_comment = comment if comment is not None else (old.comment if old else "")
+    if old is not None and old.value == value and old.comment == new_comment:
+        return old
+    score_repo.touch_sheet(db, expert_id, centre_id)
+    stored = score_repo.upsert_score(
+        db, Score(expert_id, centre_id, indicator_id, value, new_comment))
+    extra = {}
+    if old is None or old.comment != new_comment:
+        extra = {"comment": new_comment, "old_comment": old.comment if old else None}
+    audit.append(db, actor=ws.actor, action="score.set", entity=f"score:{indicator_id}",
+                 centre_id=centre_id, expert_id=expert_id,
+                 old=_text(old.value) if old else None, new=_text(value), extra=extra)
     return stored
 
 

@@ -92,3 +92,15 @@ def english() -> Iterator[None]:
     set_language("en")
     yield
     set_language(previous)
+
+
+@pytest.fixture
+def bare_ws(tmp_path: Path) -> Iterator[Workspace]:
+    """A workspace with its batch only: no centres, no experts (for the dossier and panel
+    use cases, which build what they need through the services)."""
+    ws = create_workspace(
+        tmp_path / "bare", name="2026年度绩效评估", year=2026, kind="performance",
+        stage="dossier_review", scheme=builtin_scheme("sd-perf-5d"), role="secretary",
+        actor="secretary-wang", batch_id="B2026-0000beef")
+    yield ws
+    ws.close()
