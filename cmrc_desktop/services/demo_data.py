@@ -28,7 +28,8 @@ GIVEN = ["建国", "志强", "海燕", "丽华", "文博", "晓明", "春梅", "
          "国栋", "秀兰", "振华", "明远", "婷", "磊", "静", "洋", "敏", "军", "红霞", "德胜",
          "宏伟", "玉珍", "思远", "瑞", "桂芳", "永强", "慧", "一鸣"]
 TITLES = ["主任医师", "教授", "研究员", "主任医师、教授", "副主任医师"]
-LEVEL_WEIGHTS = [("provincial", 70), ("provincial-sub", 12), ("city", 12), ("national-sub", 6)]
+# one block of ten centres: mostly provincial, as in a provincial batch
+LEVEL_BLOCK = ["provincial"] * 6 + ["provincial-sub", "provincial-sub", "city", "national-sub"]
 
 ACHIEVEMENTS = ["牵头制定省级诊疗规范，基层推广成效明显。", "多中心临床研究入组进展顺利，队列随访规范。",
                 "生物样本库规模扩大，对外共享机制初步建立。", "协同网络覆盖全省大部分地市，分中心运行良好。",
@@ -71,10 +72,12 @@ def make_content(rng: random.Random, catalog: Catalog, n_centres: int, n_experts
     people: set[str] = set()
     centres, metrics, quality = [], {}, {}
     institutions: list[str] = []
+    levels: list[str] = []
     for n in range(1, n_centres + 1):
         fld = fields[(n - 1) % len(fields)]
-        level = rng.choices([lv for lv, _w in LEVEL_WEIGHTS],
-                            [w for _lv, w in LEVEL_WEIGHTS])[0]
+        if not levels:
+            levels = rng.sample(LEVEL_BLOCK, len(LEVEL_BLOCK))
+        level = levels.pop()
         city = rng.choice(CITIES)
         host = _host(rng, city)
         while host in institutions[-3:]:

@@ -1,0 +1,1 @@
+"""Keys, certificates, canonical payloads, signatures — no Qt (issue #3)."""
