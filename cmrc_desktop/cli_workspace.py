@@ -11,7 +11,6 @@ import argparse
 import json
 import sys
 from decimal import Decimal
-from pathlib import Path
 
 from cmrc_desktop.domain.errors import InputError
 from cmrc_desktop.domain.numbers import parse_decimal
@@ -124,7 +123,7 @@ def cmd_expert_add(args: argparse.Namespace) -> int:
     print(_("registered expert {id} {name}").format(id=args.id, name=args.name))
     for c in found:
         print(_("  conflict of interest with centre {centre}: {reason}").format(
-            centre=c.centre_id, reason=c.reason))
+            centre=c.centre_id, reason=_(c.reason)))
     return EXIT_OK
 
 

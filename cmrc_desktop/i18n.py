@@ -49,6 +49,12 @@ def _(message: str) -> str:
     return _translation.gettext(message)
 
 
+def N_(message: str) -> str:
+    """Mark a message for translation without translating it now: for stored data that
+    is shown later with ``_()`` in the language of the moment."""
+    return message
+
+
 def ngettext(singular: str, plural: str, n: int) -> str:
     return _translation.ngettext(singular, plural, n)
 
@@ -61,3 +67,14 @@ def pick(zh: str, en: str | None) -> str:
 
 
 set_language()
+
+
+class Bilingual:
+    """Mixin for data named in both languages (``name`` and ``name_en``)."""
+
+    name: str
+    name_en: str
+
+    @property
+    def display(self) -> str:
+        return pick(self.name, self.name_en)

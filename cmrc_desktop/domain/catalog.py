@@ -4,42 +4,30 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from cmrc_desktop.i18n import pick
+from cmrc_desktop.i18n import Bilingual
 
 
 @dataclass(frozen=True)
-class Level:
+class Level(Bilingual):
     id: str
     name: str
     name_en: str
 
-    @property
-    def display(self) -> str:
-        return pick(self.name, self.name_en)
-
 
 @dataclass(frozen=True)
-class Field:
+class Field(Bilingual):
     seq: int
     name: str
     name_en: str
     subs: tuple[str, ...] = ()
 
-    @property
-    def display(self) -> str:
-        return pick(self.name, self.name_en)
-
 
 @dataclass(frozen=True)
-class Metric:
+class Metric(Bilingual):
     id: str
     name: str
     name_en: str
     unit: str = ""
-
-    @property
-    def display(self) -> str:
-        return pick(self.name, self.name_en)
 
 
 @dataclass(frozen=True)

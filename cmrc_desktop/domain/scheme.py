@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from cmrc_desktop.i18n import pick
+from cmrc_desktop.i18n import Bilingual, pick
 
 METHODS = ("mean", "trimmed_mean", "median")
 KINDS = ("performance", "application")
@@ -38,18 +38,14 @@ class Grade:
 
 
 @dataclass(frozen=True)
-class Dimension:
+class Dimension(Bilingual):
     id: str
     name: str
     name_en: str
 
-    @property
-    def display(self) -> str:
-        return pick(self.name, self.name_en)
-
 
 @dataclass(frozen=True)
-class Indicator:
+class Indicator(Bilingual):
     id: str
     dimension: str
     name: str
@@ -65,37 +61,25 @@ class Indicator:
     def automatic(self) -> bool:
         return self.source_metric is not None
 
-    @property
-    def display(self) -> str:
-        return pick(self.name, self.name_en)
-
 
 @dataclass(frozen=True)
-class Veto:
+class Veto(Bilingual):
     id: str
     name: str
     name_en: str
 
-    @property
-    def display(self) -> str:
-        return pick(self.name, self.name_en)
-
 
 @dataclass(frozen=True)
-class Check:
+class Check(Bilingual):
     id: str
     name: str
     name_en: str
     metric: str | None = None
     at_least: Decimal | None = None
 
-    @property
-    def display(self) -> str:
-        return pick(self.name, self.name_en)
-
 
 @dataclass(frozen=True)
-class Scheme:
+class Scheme(Bilingual):
     id: str
     name: str
     name_en: str
@@ -111,10 +95,6 @@ class Scheme:
     description: str = ""
     text: str = field(default="", repr=False, compare=False)
     sha256: str = field(default="", compare=False)
-
-    @property
-    def display(self) -> str:
-        return pick(self.name, self.name_en)
 
     def indicator(self, indicator_id: str) -> Indicator | None:
         return self._indicators_by_id().get(indicator_id)

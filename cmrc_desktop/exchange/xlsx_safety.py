@@ -14,7 +14,6 @@ Shared by every workbook that crosses between people (templates, scoresheets, re
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import io
 import os
@@ -25,9 +24,9 @@ from typing import TYPE_CHECKING, Any
 
 from python_calamine import CalamineError, CalamineWorkbook
 
-from cmrc_desktop.exchange.atomic_file import atomic_path
 from cmrc_desktop.domain.errors import InputError
 from cmrc_desktop.domain.numbers import parse_decimal
+from cmrc_desktop.exchange.atomic_file import atomic_path
 from cmrc_desktop.i18n import _
 
 if TYPE_CHECKING:

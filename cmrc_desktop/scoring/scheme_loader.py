@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from cmrc_desktop.domain.errors import SchemeError
+from cmrc_desktop.domain.numbers import plain as _plain
 from cmrc_desktop.domain.scheme import (
     KINDS,
     METHODS,
@@ -25,7 +26,6 @@ from cmrc_desktop.domain.scheme import (
     Scheme,
     Veto,
 )
-from cmrc_desktop.domain.numbers import plain as _plain
 from cmrc_desktop.i18n import _
 
 SCHEME_ID = re.compile(r"^[a-z0-9-]+$")

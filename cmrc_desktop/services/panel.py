@@ -19,7 +19,7 @@ import unicodedata
 
 from cmrc_desktop.domain.errors import InputError
 from cmrc_desktop.domain.workspace import Centre, Conflict, ConflictKind, Expert, MemberRole
-from cmrc_desktop.i18n import _
+from cmrc_desktop.i18n import N_, _
 from cmrc_desktop.services.workspace import Workspace
 from cmrc_desktop.storage import Database, audit, centre_repo, expert_repo, score_repo
 
@@ -78,22 +78,24 @@ def add_expert(ws: Workspace, expert: Expert) -> list[Conflict]:
 def conflict_reason(expert: Expert, centre: Centre) -> str | None:
     """Why ``expert`` is automatically in conflict with ``centre``, or None.
 
-    The reason is shown to users as data, in the language active when it was detected.
+    The reason is stored untranslated (a gettext msgid), so it reads in whatever language
+    the window or a document is shown in; show it with ``i18n._(reason)``, which leaves a
+    declared reason (free text) as it is.
     """
     if same_institution(expert.institution, centre.host):
-        return _("The expert's institution is the centre's host institution")
+        return N_("The expert's institution is the centre's host institution")
     for member in centre.members:
         if same_institution(expert.institution, member.institution):
-            return _MEMBER_REASONS[member.role]()
+            return _MEMBER_REASONS[member.role]
     return None
 
 
 _MEMBER_REASONS = {
-    MemberRole.CORE: lambda: _(
+    MemberRole.CORE: N_(
         "The expert's institution is a network member of the centre (core member)"),
-    MemberRole.MEMBER: lambda: _(
+    MemberRole.MEMBER: N_(
         "The expert's institution is a network member of the centre"),
-    MemberRole.PROMOTION: lambda: _(
+    MemberRole.PROMOTION: N_(
         "The expert's institution is a network member of the centre (promotion network)"),
 }
 
@@ -189,7 +191,7 @@ def assign(ws: Workspace, expert_id: str, centre_id: str) -> None:
         centre_repo.get_centre(db, centre_id)
         conflicts = expert_repo.conflicts_of(db, expert_id, centre_id)
         if conflicts:
-            reasons = "; ".join(c.reason for c in conflicts if c.reason) or "—"
+            reasons = "; ".join(_(c.reason) for c in conflicts if c.reason) or "—"
             raise InputError(_("expert {expert} cannot be assigned to centre {centre}: "
                                "conflict of interest ({reason})").format(
                                    expert=expert_id, centre=centre_id, reason=reasons))

@@ -180,7 +180,7 @@ def _check_assigned(db: Database, expert_id: str, centre_id: str) -> None:
             expert=expert_id, centre=centre_id))
     conflicts = expert_repo.conflicts_of(db, expert_id, centre_id)
     if conflicts:
-        reasons = "; ".join(c.reason for c in conflicts if c.reason) or "—"
+        reasons = "; ".join(_(c.reason) for c in conflicts if c.reason) or "—"
         raise InputError(_("expert {expert} may not score centre {centre}: conflict of "
                            "interest ({reason})").format(expert=expert_id, centre=centre_id,
                                                          reason=reasons))

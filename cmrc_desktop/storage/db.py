@@ -7,7 +7,7 @@ program, or from a newer CMRC Desktop, is left exactly as it was found.
 from __future__ import annotations
 
 import sqlite3
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
@@ -25,7 +25,7 @@ BUSY_TIMEOUT_MS = 5000
 
 def utc_now() -> str:
     """The one time-stamp format of the workspace: UTC, ISO-8601, whole seconds."""
-    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def decimal_text(value: Decimal | None) -> str | None:

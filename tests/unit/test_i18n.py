@@ -23,7 +23,7 @@ MO = PO.with_suffix(".mo")
 def source_messages() -> set[str]:
     found = set()
     for _file, _line, message, _comments, _ctx in extract_from_dir(
-            REPO / "cmrc_desktop", keywords={"_": None, "ngettext": (1, 2)}):
+            REPO / "cmrc_desktop", keywords={"_": None, "N_": None, "ngettext": (1, 2)}):
         found.add(message[0] if isinstance(message, tuple) else message)
     return found
 

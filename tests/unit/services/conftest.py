@@ -21,7 +21,6 @@ from cmrc_desktop.domain.workspace import (
     MemberRole,
     NetworkMember,
 )
-from cmrc_desktop.i18n import language, set_language
 from cmrc_desktop.scoring.builtin import builtin_scheme
 from cmrc_desktop.scoring.scheme_loader import parse_scheme
 from cmrc_desktop.services.workspace import Workspace, create_workspace
@@ -83,15 +82,6 @@ def make_workspace() -> Iterator[Callable[..., Workspace]]:
 @pytest.fixture
 def ws(make_workspace: Callable[..., Workspace], tmp_path: Path) -> Workspace:
     return make_workspace(tmp_path)
-
-
-@pytest.fixture(autouse=True)
-def english() -> Iterator[None]:
-    """Messages are asserted in English, whatever CMRC_LANG the machine has."""
-    previous = language()
-    set_language("en")
-    yield
-    set_language(previous)
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ from pathlib import Path
 
 import pytest
 
-from cmrc_desktop.i18n import language, set_language
 from cmrc_desktop.storage import Database, open_db
 
 
@@ -22,10 +21,3 @@ def db(db_path: Path) -> Iterator[Database]:
     database.close()
 
 
-@pytest.fixture(autouse=True)
-def english() -> Iterator[None]:
-    """Messages are asserted in English, whatever CMRC_LANG the machine has."""
-    previous = language()
-    set_language("en")
-    yield
-    set_language(previous)

@@ -10,8 +10,7 @@ import pytest
 
 from cmrc_desktop.domain.errors import WorkspaceError
 from cmrc_desktop.domain.workspace import Expert
-from cmrc_desktop.storage import APPLICATION_ID, SCHEMA_VERSION, Database, open_db
-from cmrc_desktop.storage import expert_repo
+from cmrc_desktop.storage import APPLICATION_ID, SCHEMA_VERSION, Database, expert_repo, open_db
 from cmrc_desktop.storage.migrations import MIGRATION_SET
 
 TABLES = {"batch", "centres", "network_members", "documents", "metrics", "experts",
