@@ -33,7 +33,8 @@ def placeholders(text: str) -> set[str]:
 
 
 def test_every_message_has_a_chinese_translation_with_the_same_placeholders():
-    catalog = read_po(PO.open("rb"))
+    with PO.open("rb") as fh:
+        catalog = read_po(fh)
     missing, broken = [], []
     for msgid in sorted(source_messages()):
         entry = catalog.get(msgid)
@@ -49,8 +50,12 @@ def test_every_message_has_a_chinese_translation_with_the_same_placeholders():
 
 
 def test_compiled_catalogue_matches_the_po_file():
-    po = {m.id: m.string for m in read_po(PO.open("rb")) if m.id}
-    mo = {m.id: m.string for m in read_mo(io.BytesIO(MO.read_bytes())) if m.id}
+    def key(value):
+        return tuple(value) if isinstance(value, list | tuple) else value
+
+    with PO.open("rb") as fh:
+        po = {key(m.id): key(m.string) for m in read_po(fh) if m.id}
+    mo = {key(m.id): key(m.string) for m in read_mo(io.BytesIO(MO.read_bytes())) if m.id}
     assert po == mo, "cmrc.mo is stale: run pybabel compile -d resources/locale -D cmrc"
 
 
