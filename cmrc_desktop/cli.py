@@ -144,7 +144,7 @@ def _format_from_suffix(out: str | None) -> str:
 # -- parser -------------------------------------------------------------------------------
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="cmrc", description=_(
-        "CMRC Desktop — offline evaluation of clinical medical research centres."))
+        "CMRC Desktop — offline evaluation of clinical research centres."))
     parser.add_argument("--version", action="version", version=f"cmrc {__version__}")
     parser.add_argument("--lang", choices=("zh_CN", "en"),
                         help=_("language of messages (default: zh_CN, or CMRC_LANG)"))

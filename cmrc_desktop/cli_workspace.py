@@ -49,13 +49,14 @@ def cmd_batch_create(args: argparse.Namespace) -> int:
 
 
 def cmd_batch_show(args: argparse.Namespace) -> int:
+    from cmrc_desktop.domain.workspace import label
     from cmrc_desktop.storage import centre_repo, expert_repo
 
     with _open(args) as ws:
         b = ws.batch
         print(_("batch {id}: {name} ({year}), {kind}, stage {stage}, scheme {scheme} "
-                "(sha256 {sha})").format(id=b.id, name=b.name, year=b.year, kind=b.kind,
-                                        stage=b.stage, scheme=b.scheme_id,
+                "(sha256 {sha})").format(id=b.id, name=b.name, year=b.year, kind=label(b.kind),
+                                        stage=label(b.stage), scheme=b.scheme_id,
                                         sha=b.scheme_sha256[:12]))
         print(_("{c} centres, {e} experts, {a} assignments").format(
             c=len(centre_repo.list_centres(ws.db)), e=len(expert_repo.list_experts(ws.db)),
@@ -158,7 +159,7 @@ def cmd_assign(args: argparse.Namespace) -> int:
             short = [c for c, experts in result.items()
                      if args.auto is not None and len(experts) < args.auto]
             per_expert, _per_centre = panel.panel_counts(ws)
-            print(_("assigned: {counts}").format(counts=", ".join(
+            print(_("assignments per expert: {counts}").format(counts=", ".join(
                 f"{e}={n}" for e, n in sorted(per_expert.items()))))
             for c in short:
                 print(_("centre {centre} has only {n} experts free of conflicts").format(
@@ -211,7 +212,8 @@ def cmd_check(args: argparse.Namespace) -> int:
             verdict = {"pass": True, "fail": False, "open": None}[args.set]
             set_check(ws, args.centre, args.check, verdict, args.note or "")
         for c in review_repo.list_checks(ws.db, args.centre):
-            verdict = {True: _("pass"), False: _("fail"), None: _("open")}[c.passed]
+            verdict = {True: _("check passed"), False: _("check failed"),
+                       None: _("not yet decided")}[c.passed]
             how = _("automatic") if c.automatic else c.actor
             print(f"{c.centre_id}\t{c.check_id}\t{verdict}\t{how}\t{c.note}")
     return EXIT_OK

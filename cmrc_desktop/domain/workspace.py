@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
 
+from cmrc_desktop.i18n import pick
+
 
 class Role(StrEnum):
     SECRETARY = "secretary"
@@ -74,6 +76,28 @@ class MemberRole(StrEnum):
     CORE = "core"            # 核心成员单位
     MEMBER = "member"        # 网络成员单位
     PROMOTION = "promotion"  # 推广网络成员单位
+
+
+SHEET_STATE_NAMES = {
+    SheetState.DRAFT: ("草稿", "Draft"),
+    SheetState.FINAL: ("已定稿", "Finalised"),
+    SheetState.SIGNED: ("已签名", "Signed"),
+}
+
+_NAMES: dict = {**STAGE_NAMES, **KIND_NAMES, **DOCUMENT_TYPE_NAMES, **SHEET_STATE_NAMES,
+                ConflictKind.AUTO: ("自动识别", "Detected"),
+                ConflictKind.DECLARED: ("主动申报", "Declared"),
+                MemberRole.CORE: ("核心成员单位", "Core member"),
+                MemberRole.MEMBER: ("网络成员单位", "Network member"),
+                MemberRole.PROMOTION: ("推广网络成员单位", "Promotion-network member"),
+                Role.SECRETARY: ("评审秘书", "Secretary"),
+                Role.EXPERT: ("评审专家", "Expert")}
+
+
+def label(value: StrEnum) -> str:
+    """The name of a state, kind, stage or type in the language of the moment."""
+    zh, en = _NAMES[value]
+    return pick(zh, en)
 
 
 @dataclass(frozen=True)

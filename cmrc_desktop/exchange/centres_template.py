@@ -599,8 +599,8 @@ class _Reader:
         centre_id = unicodedata.normalize("NFKC", required("id")).strip()
         if centre_id:
             if not ID_PATTERN.match(centre_id):
-                self.problem(_("{value} is not a valid centre id (1–32 letters, digits, '_' or "
-                               "'-', e.g. C001)").format(value=_shown(raw("id"))),
+                self.problem(_("'{value}' is not a valid centre id (1–32 letters, digits, '_' or "
+                               "'-', e.g. C001)").format(value=_shown(raw("id")).strip("'")),
                              row=row_number, column=header("id"), value=raw("id"))
             elif centre_id.casefold() in first_row_of_id:
                 self.problem(_("{value} is used again (first in row {row}); each centre needs its "

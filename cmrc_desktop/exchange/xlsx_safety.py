@@ -71,7 +71,7 @@ def open_xlsx(path: str | os.PathLike[str], *, shown_as: str | None = None) -> C
         raise InputError(_("this is a folder, not an Excel workbook"), file=name) from None
     except OSError as exc:
         raise InputError(
-            _("the file cannot be read: {reason}").format(reason=exc.strerror or exc), file=name
+            _("cannot read the file: {reason}").format(reason=exc.strerror or exc), file=name
         ) from None
     if not data:
         raise InputError(

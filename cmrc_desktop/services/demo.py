@@ -79,7 +79,7 @@ def build_demo(out: str | Path, *, centres: int = 12, experts: int = 7, seed: in
                                    problems=problems, recommendations=advice)
             scoring.set_sheet_state(ws, expert_id, centre_id, SheetState.FINAL)
             if progress:
-                progress(n, len(pairs), _("scoring sheets"))
+                progress(n, len(pairs), _("filling in the demo scoresheets"))
         conflicts = len(expert_repo.list_conflicts(ws.db))
         batch_id = ws.batch.id
     return DemoSummary(out, secretary, batch_id, len(content.centres), len(content.experts),

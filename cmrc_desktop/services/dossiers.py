@@ -173,10 +173,12 @@ def _check_centre(centre: Centre, cat: Catalog) -> None:
     if not ID_PATTERN.match(centre.id or ""):
         raise InputError(_("'{value}' is not a valid centre id (1–32 letters, digits, '_' or "
                            "'-', e.g. C001)").format(value=centre.id), field="id")
-    for name in ("name", "host"):
-        if not (getattr(centre, name) or "").strip():
-            raise InputError(_("centre {id}: {field} must not be empty").format(
-                id=centre.id, field=name), field=name)
+    if not (centre.name or "").strip():
+        raise InputError(_("centre {id}: the centre name must not be empty").format(
+            id=centre.id), field="name")
+    if not (centre.host or "").strip():
+        raise InputError(_("centre {id}: the host institution must not be empty").format(
+            id=centre.id), field="host")
     if centre.level not in {lv.id for lv in cat.levels}:
         allowed = ", ".join(lv.id for lv in cat.levels)
         raise InputError(_("centre {id}: unknown level '{value}' (allowed: {allowed})").format(

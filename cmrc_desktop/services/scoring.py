@@ -14,7 +14,7 @@ from decimal import Decimal, InvalidOperation
 from cmrc_desktop.domain.errors import InputError
 from cmrc_desktop.domain.numbers import plain
 from cmrc_desktop.domain.scheme import Indicator
-from cmrc_desktop.domain.workspace import Opinion, Score, Sheet, SheetState
+from cmrc_desktop.domain.workspace import Opinion, Score, Sheet, SheetState, label
 from cmrc_desktop.i18n import _
 from cmrc_desktop.scoring.grading import score_problem
 from cmrc_desktop.services.workspace import Workspace
@@ -123,9 +123,9 @@ def set_sheet_state(ws: Workspace, expert_id: str, centre_id: str,
         if current.state == target:
             return current
         if (current.state, target) not in _TRANSITIONS:
-            raise InputError(_("expert {expert}, centre {centre}: a {old} sheet cannot become "
-                               "{new}").format(expert=expert_id, centre=centre_id,
-                                               old=current.state, new=target))
+            raise InputError(_("expert {expert}, centre {centre}: the sheet is “{old}” and "
+                               "cannot become “{new}”").format(expert=expert_id, centre=centre_id,
+                                               old=label(current.state), new=label(target)))
         if target == SheetState.FINAL:
             _check_complete(ws, expert_id, centre_id)
         revision = current.revision + (1 if current.state == SheetState.SIGNED else 0)

@@ -22,7 +22,7 @@ from typing import BinaryIO, TypeVar
 
 from cmrc_desktop.domain.errors import InputError, WorkspaceError
 from cmrc_desktop.domain.scheme import Scheme
-from cmrc_desktop.domain.workspace import Batch, BatchKind, Role, Stage
+from cmrc_desktop.domain.workspace import Batch, BatchKind, Role, Stage, label
 from cmrc_desktop.i18n import _
 from cmrc_desktop.scoring.scheme_loader import parse_scheme
 from cmrc_desktop.storage import Database, audit, batch_repo, open_db, utc_now
@@ -159,14 +159,21 @@ def _new_batch(*, name: str, year: int, kind: BatchKind | str, stage: Stage | st
         raise InputError(_("scheme {id} has no source text to store").format(id=scheme.id),
                          field="scheme")
     if scheme.kind and scheme.kind != kind_:
-        raise InputError(_("scheme {id} is for kind '{scheme_kind}' but the batch is "
-                           "'{kind}'").format(id=scheme.id, scheme_kind=scheme.kind,
-                                              kind=kind_), field="scheme")
+        raise InputError(_("scheme {id} is for {scheme_kind} but the batch is {kind}").format(
+            id=scheme.id, scheme_kind=_kind_label(scheme.kind), kind=label(kind_)),
+            field="scheme")
     return Batch(
         id=batch_id or f"B{year}-{secrets.token_hex(4)}", name=name.strip(), year=year,
         kind=kind_, stage=stage_, scheme_id=scheme.id, scheme_text=scheme.text,
         scheme_sha256=hashlib.sha256(scheme.text.encode("utf-8")).hexdigest(),
         role=role_, created_at=utc_now())
+
+
+def _kind_label(kind: str) -> str:
+    try:
+        return label(BatchKind(kind))
+    except ValueError:
+        return kind
 
 
 def _enum(enum: type[_E], value: object, field: str) -> _E:

@@ -211,7 +211,7 @@ def test_add_centre_is_audited_and_detects_conflicts(bare_ws: Workspace) -> None
 
 @pytest.mark.parametrize(("changes", "says"), [
     ({"id": "C 1"}, "not a valid centre id"),
-    ({"host": " "}, "host must not be empty"),
+    ({"host": " "}, "host institution must not be empty"),
     ({"level": "county"}, "unknown level 'county'"),
     ({"field": "心脏病"}, "not a disease field"),
 ])

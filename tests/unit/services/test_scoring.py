@@ -140,7 +140,7 @@ def test_a_finalised_sheet_refuses_changes_until_reopened(ws: Workspace) -> None
 
 def test_reopening_a_signed_sheet_starts_the_next_revision(ws: Workspace) -> None:
     _fill_sheet(ws)
-    with pytest.raises(InputError, match="a draft sheet cannot become signed"):
+    with pytest.raises(InputError, match="the sheet is “Draft” and cannot become “Signed”"):
         set_sheet_state(ws, "E1", "C1", SheetState.SIGNED)
     set_sheet_state(ws, "E1", "C1", SheetState.FINAL)
     assert set_sheet_state(ws, "E1", "C1", SheetState.SIGNED).revision == 1
