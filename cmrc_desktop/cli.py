@@ -145,7 +145,8 @@ def _format_from_suffix(out: str | None) -> str:
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="cmrc", description=_(
         "CMRC Desktop — offline evaluation of clinical research centres."))
-    parser.add_argument("--version", action="version", version=f"cmrc {__version__}")
+    parser.add_argument("--version", action="version", version=f"cmrc {__version__}",
+                        help=_("show program's version number and exit"))
     parser.add_argument("--lang", choices=("zh_CN", "en"),
                         help=_("language of messages (default: zh_CN, or CMRC_LANG)"))
     sub = parser.add_subparsers(dest="command", metavar=_("COMMAND"), parser_class=_Parser)
@@ -184,6 +185,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         elif arg.startswith("--lang="):
             lang = arg.split("=", 1)[1]
     set_language(lang)
+    from cmrc_desktop.argparse_zh import translate_argparse
+
+    translate_argparse()
     parser = build_parser()
     try:
         args = parser.parse_args(argv)

@@ -129,6 +129,7 @@ def cmd_expert_add(args: argparse.Namespace) -> int:
 
 
 def cmd_expert_list(args: argparse.Namespace) -> int:
+    from cmrc_desktop.domain.workspace import label
     from cmrc_desktop.storage import expert_repo
 
     with _open(args) as ws:
@@ -136,7 +137,7 @@ def cmd_expert_list(args: argparse.Namespace) -> int:
         for e in expert_repo.list_experts(ws.db):
             mine = [c for c in conflicts if c.expert_id == e.id]
             print("\t".join([e.id, e.name, e.institution, e.title,
-                             ", ".join(f"{c.centre_id}({c.kind})" for c in mine)]))
+                             ", ".join(f"{c.centre_id}({label(c.kind)})" for c in mine)]))
     return EXIT_OK
 
 
