@@ -112,6 +112,8 @@ class Batch:
     scheme_sha256: str
     role: Role
     created_at: str
+    ca_cert_pem: str = ""          # the batch CA certificate (PEM), once keys exist
+    owner_expert_id: str = ""      # in an expert workspace: whose it is
 
 
 @dataclass(frozen=True)
@@ -190,6 +192,20 @@ class Sheet:
     state: SheetState = SheetState.DRAFT
     revision: int = 1
     updated_at: str = ""
+
+
+@dataclass(frozen=True)
+class SignedSheet:
+    """A signature over one revision of a sheet; ``voided_at`` once edited again."""
+
+    expert_id: str
+    centre_id: str
+    revision: int
+    payload: bytes
+    signature: bytes
+    signed_at: str
+    signature_png: bytes | None = None
+    voided_at: str | None = None
 
 
 @dataclass(frozen=True)

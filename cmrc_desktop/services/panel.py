@@ -47,8 +47,21 @@ def _institution_key(name: str) -> str:
 
 
 # -- experts ----------------------------------------------------------------------------
-def add_expert(ws: Workspace, expert: Expert) -> list[Conflict]:
-    """Add a panel member; returns the conflicts detected for them at once."""
+def add_expert(ws: Workspace, expert: Expert, *, password: str | None = None
+               ) -> list[Conflict]:
+    """Add a panel member; returns the conflicts detected for them at once.
+
+    Once the batch has its keys, registering an expert also issues their certificate,
+    which needs the batch password (checked before anything is written).
+    """
+    from cmrc_desktop.services import keyring
+
+    ca = None
+    if keyring.batch_ca(ws) is not None:
+        if not password:
+            raise InputError(_("registering an expert issues their certificate: the batch "
+                               "password is needed"), field="password")
+        ca = keyring.open_batch_ca(ws, password)
     expert = dataclasses.replace(
         expert, id=(expert.id or "").strip(), name=(expert.name or "").strip(),
         institution=" ".join((expert.institution or "").split()),
@@ -71,7 +84,10 @@ def add_expert(ws: Workspace, expert: Expert) -> list[Conflict]:
         audit.append(db, actor=ws.actor, action="expert.add", entity=f"expert:{expert.id}",
                      expert_id=expert.id, new=_json({
                          k: v for k, v in dataclasses.asdict(expert).items() if v}))
-        return _detect(ws, expert_ids={expert.id})
+        conflicts = _detect(ws, expert_ids={expert.id})
+    if ca is not None:
+        keyring.issue_expert_key(ws, expert.id, password, ca=ca)
+    return conflicts
 
 
 # -- conflicts --------------------------------------------------------------------------

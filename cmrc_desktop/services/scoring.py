@@ -18,7 +18,14 @@ from cmrc_desktop.domain.workspace import Opinion, Score, Sheet, SheetState, lab
 from cmrc_desktop.i18n import _
 from cmrc_desktop.scoring.grading import score_problem
 from cmrc_desktop.services.workspace import Workspace
-from cmrc_desktop.storage import Database, audit, centre_repo, expert_repo, score_repo
+from cmrc_desktop.storage import (
+    Database,
+    audit,
+    centre_repo,
+    expert_repo,
+    score_repo,
+    signing_repo,
+)
 
 # state changes a user can make; signed -> draft starts the next revision
 _TRANSITIONS = {
@@ -130,6 +137,12 @@ def set_sheet_state(ws: Workspace, expert_id: str, centre_id: str,
             _check_complete(ws, expert_id, centre_id)
         revision = current.revision + (1 if current.state == SheetState.SIGNED else 0)
         sheet = score_repo.set_sheet(db, expert_id, centre_id, state=target, revision=revision)
+        if current.state == SheetState.SIGNED and signing_repo.void_signatures(
+                db, expert_id, centre_id):
+            audit.append(db, actor=ws.actor, action="sheet.void", entity="signature",
+                         centre_id=centre_id, expert_id=expert_id,
+                         old=str(current.revision), new=str(revision),
+                         reason="reopened after signing")
         audit.append(db, actor=ws.actor, action="sheet.state", entity="sheet",
                      centre_id=centre_id, expert_id=expert_id, old=str(current.state),
                      new=str(target), extra={"revision": revision})

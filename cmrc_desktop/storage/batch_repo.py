@@ -12,7 +12,7 @@ from cmrc_desktop.domain.workspace import Batch, BatchKind, Role, Stage
 from cmrc_desktop.i18n import _
 
 _UPDATABLE = {"name", "year", "kind", "stage", "scheme_id", "scheme_text", "scheme_sha256",
-              "role"}
+              "role", "ca_cert_pem", "owner_expert_id"}
 
 
 def get_batch(db: sqlite_utils.Database) -> Batch:
@@ -45,5 +45,6 @@ def _batch(row: dict[str, Any]) -> Batch:
         id=row["id"], name=row["name"], year=row["year"], kind=BatchKind(row["kind"]),
         stage=Stage(row["stage"]), scheme_id=row["scheme_id"], scheme_text=row["scheme_text"],
         scheme_sha256=row["scheme_sha256"], role=Role(row["role"]),
-        created_at=row["created_at"],
+        created_at=row["created_at"], ca_cert_pem=row.get("ca_cert_pem") or "",
+        owner_expert_id=row.get("owner_expert_id") or "",
     )

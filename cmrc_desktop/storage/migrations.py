@@ -16,6 +16,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import sqlite3
+
 import sqlite_utils
 
 MIGRATION_SET = "cmrc"
@@ -223,7 +225,57 @@ END;
 
 @_migration(1, "initial")
 def _initial(db: sqlite_utils.Database) -> None:
-    db.executescript(_SCHEMA_0001)
+    _run_script(db, _SCHEMA_0001)
+
+
+_SCHEMA_0002 = """
+ALTER TABLE batch ADD COLUMN ca_cert_pem TEXT NOT NULL DEFAULT '';
+ALTER TABLE batch ADD COLUMN owner_expert_id TEXT NOT NULL DEFAULT '';
+ALTER TABLE experts ADD COLUMN cert_pem TEXT NOT NULL DEFAULT '';
+ALTER TABLE experts ADD COLUMN cert_sha256 TEXT;
+CREATE UNIQUE INDEX experts_by_cert ON experts (cert_sha256) WHERE cert_sha256 IS NOT NULL;
+CREATE TABLE signatures (
+    expert_id TEXT NOT NULL,
+    centre_id TEXT NOT NULL,
+    revision INTEGER NOT NULL CHECK (revision >= 1),
+    payload BLOB NOT NULL,
+    signature BLOB NOT NULL,
+    signed_at TEXT NOT NULL,
+    signature_png BLOB,
+    voided_at TEXT,
+    PRIMARY KEY (expert_id, centre_id, revision)
+);
+CREATE TABLE exports (
+    id INTEGER PRIMARY KEY,
+    expert_id TEXT NOT NULL,
+    centre_id TEXT NOT NULL,
+    revision INTEGER NOT NULL,
+    format TEXT NOT NULL CHECK (format IN ('xlsx', 'pdf')),
+    path TEXT NOT NULL,
+    sha256 TEXT NOT NULL,
+    at TEXT NOT NULL
+);
+CREATE INDEX exports_by_sheet ON exports (expert_id, centre_id, revision);
+"""
+
+
+@_migration(2, "signing")
+def _signing(db: sqlite_utils.Database) -> None:
+    """Certificates of the batch CA and of experts; signed payloads; exported files."""
+    _run_script(db, _SCHEMA_0002)
+
+
+def _run_script(db: sqlite_utils.Database, script: str) -> None:
+    """Run statements one by one: ``executescript`` would COMMIT the migration's
+    transaction first and leave a half-built schema behind a crash."""
+    pending = ""
+    for line in script.splitlines(keepends=True):
+        pending += line
+        if sqlite3.complete_statement(pending):
+            db.execute(pending)
+            pending = ""
+    if pending.strip():
+        raise ValueError(f"incomplete SQL statement: {pending!r}")
 
 
 SCHEMA_VERSION = len(_numbers)

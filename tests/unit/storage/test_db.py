@@ -15,7 +15,7 @@ from cmrc_desktop.storage.migrations import MIGRATION_SET
 
 TABLES = {"batch", "centres", "network_members", "documents", "metrics", "experts",
           "conflicts", "assignments", "sheets", "scores", "opinions", "vetoes", "checks",
-          "audit"}
+          "audit", "signatures", "exports"}
 
 
 def _raw(path: Path) -> closing[sqlite3.Connection]:
@@ -34,11 +34,11 @@ def _pragma(db: Database, name: str) -> object:
 
 def test_new_database_has_every_table_and_the_schema_version(db: Database) -> None:
     assert TABLES <= set(db.table_names())
-    assert _pragma(db, "user_version") == SCHEMA_VERSION == 1
+    assert _pragma(db, "user_version") == SCHEMA_VERSION == 2
     assert _pragma(db, "application_id") == APPLICATION_ID
     applied = [r["name"] for r in db.query(
         "SELECT name FROM _sqlite_migrations WHERE migration_set = ?", [MIGRATION_SET])]
-    assert applied == ["0001_initial"]
+    assert applied == ["0001_initial", "0002_signing"]
 
 
 def test_indexes_exist_for_the_frequent_queries(db: Database) -> None:
@@ -76,7 +76,7 @@ def test_a_workspace_from_a_newer_program_is_refused_and_left_untouched(db_path:
 
     assert caught.value.message == (
         "This workspace was written by a newer version of CMRC Desktop (schema 7; this "
-        "program knows up to 1). Install the newer version to open it.")
+        "program knows up to 2). Install the newer version to open it.")
     assert caught.value.file == str(db_path)
     assert _snapshot(db_path) == before
 
@@ -125,3 +125,27 @@ def test_a_failed_migration_leaves_no_partial_schema(db_path: Path,
     with open_db(db_path) as db:
         assert _pragma(db, "user_version") == SCHEMA_VERSION
         assert TABLES <= set(db.table_names())
+
+
+def test_a_schema_1_workspace_is_migrated_in_place(db_path: Path) -> None:
+    """A workspace written before signing existed opens, gains the new tables, keeps data."""
+    from cmrc_desktop.storage import migrations
+
+    first = migrations.migrations
+    partial = sqlite_utils_database(db_path)
+    partial.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    first.apply(partial, stop_before="0002_signing")
+    partial.execute("INSERT INTO experts (id, name) VALUES ('E1', '王五')")
+    partial.conn.commit()
+    assert _pragma(partial, "user_version") == 1
+    partial.close()
+    db = open_db(db_path)
+    try:
+        assert _pragma(db, "user_version") == 2
+        assert db.execute("SELECT name, cert_pem FROM experts").fetchall() == [("王五", "")]
+    finally:
+        db.close()
+
+
+def sqlite_utils_database(path: Path) -> Database:
+    return Database(path)
