@@ -170,9 +170,10 @@ def build_parser() -> argparse.ArgumentParser:
     grade.add_argument("--out", help=_("output file (default: standard output)"))
     grade.set_defaults(handler=cmd_grade)
 
-    from cmrc_desktop import cli_workspace
+    from cmrc_desktop import cli_exchange, cli_workspace
 
     cli_workspace.add_commands(sub)
+    cli_exchange.add_commands(sub)
     return parser
 
 

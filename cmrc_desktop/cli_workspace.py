@@ -38,11 +38,18 @@ def cmd_batch_create(args: argparse.Namespace) -> int:
     from cmrc_desktop.scoring.builtin import resolve_scheme
     from cmrc_desktop.services.workspace import create_workspace
 
+    from cmrc_desktop.cli_passwords import get_password
+    from cmrc_desktop.services.keyring import check_new_password, create_batch_keys
+
     scheme = resolve_scheme(args.scheme)
+    password = get_password(args.password_file, prompt=_("Password for the batch key"),
+                            confirm=True)
+    check_new_password(password)
     ws = create_workspace(args.workspace, name=args.name, year=args.year,
                           kind=args.kind or scheme.kind, stage=args.stage, scheme=scheme,
                           role="secretary", actor=args.actor)
     with ws:
+        create_batch_keys(ws, password)
         print(_("created batch {id} “{name}” with scheme {scheme} in {folder}").format(
             id=ws.batch.id, name=ws.batch.name, scheme=scheme.id, folder=args.workspace))
     return EXIT_OK
@@ -115,12 +122,16 @@ def cmd_metric_set(args: argparse.Namespace) -> int:
 
 # -- experts, conflicts, assignments ------------------------------------------------------
 def cmd_expert_add(args: argparse.Namespace) -> int:
+    from cmrc_desktop.cli_passwords import get_password
     from cmrc_desktop.domain.workspace import Expert
+    from cmrc_desktop.services.keyring import batch_ca
     from cmrc_desktop.services.panel import add_expert
 
     with _open(args) as ws:
+        password = (get_password(args.password_file, prompt=_("Batch password"))
+                    if batch_ca(ws) is not None else None)
         found = add_expert(ws, Expert(args.id, args.name, args.institution, args.title or "",
-                                      args.specialty or ""))
+                                      args.specialty or ""), password=password)
     print(_("registered expert {id} {name}").format(id=args.id, name=args.name))
     for c in found:
         print(_("  conflict of interest with centre {centre}: {reason}").format(
@@ -253,6 +264,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
 def _ws(p: argparse.ArgumentParser) -> None:
     p.add_argument("--workspace", required=True, metavar="DIR", help=_("workspace folder"))
     p.add_argument("--actor", help=_("name recorded in the audit log (default: your login)"))
+    p.add_argument("--password-file", metavar="FILE",
+                   help=_("read the password from the first line of FILE (else "
+                          "CMRC_PASSWORD, else a prompt)"))
 
 
 def add_commands(sub: argparse._SubParsersAction) -> None:

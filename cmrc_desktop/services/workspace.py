@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import getpass
 import hashlib
+import io
 import os
 import secrets
 import tempfile
@@ -213,12 +214,25 @@ def store_attachment(ws: Workspace, path: str | Path) -> tuple[str, int]:
     a crash leaves either the whole file or only a stray temporary file.
     """
     path = Path(path)
-    ws.attachments_dir.mkdir(parents=True, exist_ok=True)
     try:
         source = path.open("rb")
     except OSError as exc:
         raise InputError(_("cannot read the file: {reason}").format(reason=exc.strerror),
                          file=str(path)) from None
+    return _store(ws, source)
+
+
+def store_attachment_bytes(ws: Workspace, data: bytes, *, expected_sha256: str | None = None
+                           ) -> tuple[str, int]:
+    """Like ``store_attachment`` for bytes already in memory (from a panel package)."""
+    digest = hashlib.sha256(data).hexdigest()
+    if expected_sha256 is not None and digest != expected_sha256:
+        raise InputError(_("the document does not match its SHA-256"))
+    return _store(ws, io.BytesIO(data))
+
+
+def _store(ws: Workspace, source: BinaryIO) -> tuple[str, int]:
+    ws.attachments_dir.mkdir(parents=True, exist_ok=True)
     fd, temp_name = tempfile.mkstemp(prefix=".incoming-", dir=ws.attachments_dir)
     temp = Path(temp_name)
     try:

@@ -4,9 +4,16 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from cmrc_desktop.cli import main
 from tests.conftest import run_cmrc
 from tests.unit.services.test_dossiers import CANCER, HEART, template
+
+
+@pytest.fixture(autouse=True)
+def _password(monkeypatch):
+    monkeypatch.setenv("CMRC_PASSWORD", "secretary-password")
 
 
 def cmrc(capsys, *args: str) -> tuple[int, str, str]:

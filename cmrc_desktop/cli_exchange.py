@@ -1,0 +1,206 @@
+"""Commands that cross between machines: panel packages, signing and exporting sheets,
+and ``cmrc verify``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from cmrc_desktop.cli_passwords import ENV_ONE_TIME, get_password
+from cmrc_desktop.domain.errors import CmrcError, InputError
+from cmrc_desktop.i18n import _
+
+EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
+
+
+def _open(args: argparse.Namespace):
+    from cmrc_desktop.services.workspace import open_workspace
+
+    return open_workspace(args.workspace, actor=getattr(args, "actor", None))
+
+
+def _password(args: argparse.Namespace, prompt: str, *, confirm: bool = False) -> str:
+    return get_password(getattr(args, "password_file", None), prompt=prompt, confirm=confirm)
+
+
+# -- packages -----------------------------------------------------------------------------
+def cmd_package_export(args: argparse.Namespace) -> int:
+    from cmrc_desktop.services.keyring import open_batch_ca
+    from cmrc_desktop.services.packages import export_package
+    from cmrc_desktop.storage import expert_repo
+
+    with _open(args) as ws:
+        password = _password(args, _("Batch password"))
+        experts = ([args.expert] if args.expert else
+                   sorted({e for e, _c in expert_repo.list_assignments(ws.db)}))
+        if not experts:
+            raise InputError(_("no expert is assigned to a centre yet"))
+        out = Path(args.out)
+        if len(experts) > 1 or args.out.endswith(("/", "\\")):
+            out.mkdir(parents=True, exist_ok=True)
+        ca = open_batch_ca(ws, password)
+        for expert_id in experts:
+            exported = export_package(ws, expert_id, out, password, ca=ca)
+            print(_("{file}: package for expert {expert} ({n} centres); one-time password "
+                    "{otp}").format(file=exported.path, expert=expert_id,
+                                    n=len(exported.centres), otp=exported.one_time_password))
+    print(_("Hand each one-time password to its expert in person; never send it with the "
+            "package."), file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_package_import(args: argparse.Namespace) -> int:
+    from cmrc_desktop.services.packages import import_package
+
+    one_time = get_password(args.one_time_file, env=ENV_ONE_TIME,
+                            prompt=_("One-time password from the secretary"),
+                            option="--one-time-file")
+    password = _password(args, _("New password for your key"), confirm=True)
+    ws = import_package(args.workspace, args.file, one_time, password, actor=args.actor)
+    with ws:
+        from cmrc_desktop.signing import keys
+        from cmrc_desktop.storage import expert_repo
+
+        centres = expert_repo.list_assignments(ws.db)
+        ca = keys.fingerprint(keys.load_cert_pem(ws.batch.ca_cert_pem))
+        print(_("created the expert workspace {folder}: batch {batch}, {n} centres to "
+                "score").format(folder=args.workspace, batch=ws.batch.id, n=len(centres)))
+        print(_("batch certificate fingerprint {fp} — compare it with the one the "
+                "secretary gives you").format(fp=" ".join(ca[i:i + 4] for i in range(0, 16,
+                                                                                    4))))
+    return EXIT_OK
+
+
+# -- signing and export -------------------------------------------------------------------
+def _sheets_to_handle(ws, args) -> list[tuple[str, str]]:
+    from cmrc_desktop.storage import score_repo
+
+    expert = args.expert or ws.batch.owner_expert_id
+    if not expert:
+        raise InputError(_("give --expert"))
+    sheets = score_repo.list_sheets(ws.db, expert_id=expert)
+    if args.centre:
+        sheets = [s for s in sheets if s.centre_id == args.centre]
+    return [(s.expert_id, s.centre_id) for s in sheets]
+
+
+def cmd_sheet_sign(args: argparse.Namespace) -> int:
+    from cmrc_desktop.domain.workspace import SheetState
+    from cmrc_desktop.services.keyring import open_own_key
+    from cmrc_desktop.services.scoring import set_sheet_state
+    from cmrc_desktop.services.sheets import sign_sheet
+    from cmrc_desktop.storage import score_repo
+
+    png = Path(args.signature_image).read_bytes() if args.signature_image else None
+    with _open(args) as ws:
+        signer = open_own_key(ws, _password(args, _("Password of your key")))
+        for expert, centre in _sheets_to_handle(ws, args):
+            sheet = score_repo.find_sheet(ws.db, expert, centre)
+            if sheet.state == SheetState.DRAFT:
+                set_sheet_state(ws, expert, centre, SheetState.FINAL)
+            if score_repo.find_sheet(ws.db, expert, centre).state == SheetState.FINAL:
+                signed = sign_sheet(ws, expert, centre, signer, signature_png=png)
+                print(_("signed: centre {centre}, revision {revision}").format(
+                    centre=centre, revision=signed.revision))
+    return EXIT_OK
+
+
+def cmd_sheet_export(args: argparse.Namespace) -> int:
+    from cmrc_desktop.domain.workspace import SheetState
+    from cmrc_desktop.services.keyring import open_own_key
+    from cmrc_desktop.services.sheets import export_sheet
+    from cmrc_desktop.storage import score_repo
+
+    formats = [f.strip() for f in args.formats.split(",") if f.strip()]
+    with _open(args) as ws:
+        signer = open_own_key(ws, _password(args, _("Password of your key")))
+        done = 0
+        for expert, centre in _sheets_to_handle(ws, args):
+            if score_repo.find_sheet(ws.db, expert, centre).state != SheetState.SIGNED:
+                continue
+            exported = export_sheet(ws, expert, centre, args.out, signer, formats=formats)
+            for path in exported.paths:
+                print(_("{file}: exported and verified").format(file=path))
+            done += 1
+        if not done:
+            raise InputError(_("no signed sheet to export; sign the sheets first"))
+    return EXIT_OK
+
+
+# -- verify -------------------------------------------------------------------------------
+def cmd_verify(args: argparse.Namespace) -> int:
+    from cmrc_desktop.services.verify import verify_file
+
+    paths = []
+    for name in args.files:
+        path = Path(name)
+        if path.is_dir():
+            paths.extend(sorted(p for p in path.rglob("*") if p.is_file()))
+        elif not path.exists():
+            raise CmrcError(_("no such file or folder"), file=name)
+        else:
+            paths.append(path)
+    ws = None
+    if args.workspace:
+        from cmrc_desktop.services.workspace import open_workspace
+
+        ws = open_workspace(args.workspace)
+    refused = 0
+    try:
+        for path in paths:
+            result = verify_file(path, ws)
+            print(result.line())
+            refused += not result.ok
+    finally:
+        if ws is not None:
+            ws.close()
+    return EXIT_REFUSED if refused else EXIT_OK
+
+
+# -- parser -------------------------------------------------------------------------------
+def _ws(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--workspace", required=True, metavar="DIR", help=_("workspace folder"))
+    p.add_argument("--actor", help=_("name recorded in the audit log (default: your login)"))
+    p.add_argument("--password-file", metavar="FILE",
+                   help=_("read the password from the first line of FILE (else "
+                          "CMRC_PASSWORD, else a prompt)"))
+
+
+def add_commands(sub: argparse._SubParsersAction) -> None:
+    package = sub.add_parser("package", help=_("export and import panel packages"))
+    psub = package.add_subparsers(dest="package_command", required=True)
+    p = psub.add_parser("export", help=_("write the panel package of one or every expert"))
+    _ws(p)
+    p.add_argument("--expert", help=_("one expert (default: every assigned expert)"))
+    p.add_argument("--out", required=True, metavar="FILE|DIR")
+    p.set_defaults(handler=cmd_package_export)
+    p = psub.add_parser("import", help=_("create an expert workspace from a panel package"))
+    _ws(p)
+    p.add_argument("--one-time-file", metavar="FILE",
+                   help=_("read the one-time password from FILE (else "
+                          "CMRC_ONE_TIME_PASSWORD, else a prompt)"))
+    p.add_argument("file", metavar="FILE.cmrcpkg")
+    p.set_defaults(handler=cmd_package_import)
+
+    sheet = sub.add_parser("sheet", help=_("sign and export scoresheets"))
+    ssub = sheet.add_subparsers(dest="sheet_command", required=True)
+    p = ssub.add_parser("sign", help=_("finalise and sign complete sheets"))
+    _ws(p)
+    p.add_argument("--expert")
+    p.add_argument("--centre")
+    p.add_argument("--signature-image", metavar="PNG", help=_("hand-written signature"))
+    p.set_defaults(handler=cmd_sheet_sign)
+    p = ssub.add_parser("export", help=_("write signed sheets as xlsx and pdf, verified"))
+    _ws(p)
+    p.add_argument("--expert")
+    p.add_argument("--centre")
+    p.add_argument("--out", required=True, metavar="DIR")
+    p.add_argument("--formats", default="xlsx,pdf", help="xlsx|pdf|xlsx,pdf")
+    p.set_defaults(handler=cmd_sheet_export)
+
+    p = sub.add_parser("verify", help=_("verify signed scoresheets and panel packages"))
+    p.add_argument("--workspace", metavar="DIR",
+                   help=_("also check against this workspace's batch"))
+    p.add_argument("files", nargs="+", metavar="FILE")
+    p.set_defaults(handler=cmd_verify)
