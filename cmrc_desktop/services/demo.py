@@ -16,9 +16,12 @@ from cmrc_desktop.domain.errors import WorkspaceError
 from cmrc_desktop.domain.workspace import BatchKind, Role, SheetState, Stage
 from cmrc_desktop.i18n import _
 from cmrc_desktop.scoring.builtin import DEFAULT_SCHEME, builtin_scheme, catalog
-from cmrc_desktop.services import dossiers, panel, scoring
+from cmrc_desktop.services import dossiers, keyring, packages, panel, scoring
 from cmrc_desktop.services.demo_data import make_content, opinion, sheet_scores
-from cmrc_desktop.services.workspace import create_workspace
+from cmrc_desktop.services.demo_signature import draw_signature
+from cmrc_desktop.services.sheets import export_sheet, sign_sheet
+from cmrc_desktop.services.workspace import Workspace, create_workspace
+from cmrc_desktop.signing.keys import KeyPair
 from cmrc_desktop.storage import expert_repo
 
 MARKER = ".cmrc-demo"
@@ -26,6 +29,10 @@ SECRETARY_DIR = "secretary"
 DEMO_YEAR = 2026
 DEMO_PERIOD = "2025"
 DEMO_ACTOR = "演示秘书"
+DEMO_PASSWORD = "cmrc-demo-2026"  # documented in README; CMRC_PASSWORD overrides
+PACKAGES_DIR = "packages"
+EXPERTS_DIR = "experts"
+SCORESHEETS_DIR = "scoresheets"
 
 Progress = Callable[[int, int, str], None]
 
@@ -39,15 +46,22 @@ class DemoSummary:
     experts: int
     sheets: int
     conflicts: int
+    exported: int = 0
 
 
 def build_demo(out: str | Path, *, centres: int = 12, experts: int = 7, seed: int = 2026,
                per_centre: int | None = None, force: bool = False,
-               progress: Progress | None = None) -> DemoSummary:
-    """Build ``out/secretary/``; ``force`` replaces an earlier demo (never other data)."""
+               password: str = DEMO_PASSWORD, formats: tuple[str, ...] = ("xlsx", "pdf"),
+               with_experts: bool = True, progress: Progress | None = None) -> DemoSummary:
+    """Build ``out/secretary/`` and, with ``with_experts``, the packages, one workspace per
+    expert, and every sheet signed and exported into ``out/scoresheets/``.
+
+    ``force`` replaces an earlier demo (never other data).
+    """
     out = Path(out)
     if centres < 1 or experts < 1:
         raise WorkspaceError(_("a demo needs at least one centre and one expert"))
+    keyring.check_new_password(password)
     _prepare(out, force)
     rng = random.Random(seed)
     scheme = builtin_scheme(DEFAULT_SCHEME)
@@ -58,11 +72,14 @@ def build_demo(out: str | Path, *, centres: int = 12, experts: int = 7, seed: in
                           scheme=scheme, role=Role.SECRETARY, actor=DEMO_ACTOR,
                           batch_id=f"B{DEMO_YEAR}-{seed & 0xFFFFFFFF:08x}")
     with ws:
+        keyring.create_batch_keys(ws, password)
+        ca = keyring.open_batch_ca(ws, password)
         for centre in content.centres:
             dossiers.add_centre(ws, centre)
             dossiers.set_metrics(ws, centre.id, DEMO_PERIOD, content.metrics[centre.id])
         for expert in content.experts:
             panel.add_expert(ws, expert)
+            keyring.issue_expert_key(ws, expert.id, password, ca=ca)
         for expert_id, centre_id, reason in content.declared_conflicts:
             panel.declare_conflict(ws, expert_id, centre_id, reason)
         assignments = panel.auto_assign(ws, per_centre)
@@ -70,20 +87,67 @@ def build_demo(out: str | Path, *, centres: int = 12, experts: int = 7, seed: in
         outliers = {c.id: rng.choice(assignments[c.id]) for c in content.centres
                     if assignments.get(c.id) and rng.random() < 0.25}
         pairs = [(c, e) for c in sorted(assignments) for e in sorted(assignments[c])]
-        for n, (centre_id, expert_id) in enumerate(pairs, 1):
-            scores = sheet_scores(rng, scheme, content.quality[centre_id], bias[expert_id],
-                                  outliers.get(centre_id) == expert_id)
-            scoring.record_sheet(ws, expert_id, centre_id, scores)
-            achievements, problems, advice = opinion(rng)
-            scoring.record_opinion(ws, expert_id, centre_id, achievements=achievements,
-                                   problems=problems, recommendations=advice)
-            scoring.set_sheet_state(ws, expert_id, centre_id, SheetState.FINAL)
-            if progress:
-                progress(n, len(pairs), _("filling in the demo scoresheets"))
+        sheets = {}
+        for centre_id, expert_id in pairs:
+            sheets[(centre_id, expert_id)] = (
+                sheet_scores(rng, scheme, content.quality[centre_id], bias[expert_id],
+                             outliers.get(centre_id) == expert_id), opinion(rng))
+        signatures = {e.id: draw_signature(rng) for e in content.experts}
+        # until merging exists (#4) the secretary also holds the scores directly
+        for (centre_id, expert_id), (scores, words) in sheets.items():
+            _fill_sheet(ws, expert_id, centre_id, scores, words)
         conflicts = len(expert_repo.list_conflicts(ws.db))
         batch_id = ws.batch.id
+        exported = 0
+        if with_experts:
+            exported = _experts_side(ws, out, password, ca, sheets, signatures, formats,
+                                     progress)
     return DemoSummary(out, secretary, batch_id, len(content.centres), len(content.experts),
-                       len(pairs), conflicts)
+                       len(pairs), conflicts, exported)
+
+
+def _fill_sheet(ws: Workspace, expert_id: str, centre_id: str, scores: dict,
+                words: tuple[str, str, str]) -> None:
+    achievements, problems, advice = words
+    scoring.record_sheet(ws, expert_id, centre_id, scores)
+    scoring.record_opinion(ws, expert_id, centre_id, achievements=achievements,
+                           problems=problems, recommendations=advice)
+    scoring.set_sheet_state(ws, expert_id, centre_id, SheetState.FINAL)
+
+
+def _experts_side(ws: Workspace, out: Path, password: str, ca: KeyPair, sheets: dict,
+                  signatures: dict[str, bytes], formats: tuple[str, ...],
+                  progress: Progress | None) -> int:
+    """Packages out, expert workspaces in, every sheet scored, signed and exported."""
+    packages_dir = out / PACKAGES_DIR
+    packages_dir.mkdir(parents=True, exist_ok=True)
+    scoresheets = out / SCORESHEETS_DIR
+    by_expert: dict[str, list[str]] = {}
+    for centre_id, expert_id in sheets:
+        by_expert.setdefault(expert_id, []).append(centre_id)
+    lines = []
+    done = 0
+    total = len(sheets)
+    for expert_id in sorted(by_expert):
+        exported = packages.export_package(ws, expert_id, packages_dir, password, ca=ca)
+        lines.append(f"{exported.path.name}\t{expert_id}\t{exported.one_time_password}")
+        expert_ws = packages.import_package(out / EXPERTS_DIR / expert_id, exported.path,
+                                            exported.one_time_password, password)
+        with expert_ws:
+            signer = keyring.open_own_key(expert_ws, password)
+            for centre_id in sorted(by_expert[expert_id]):
+                scores, words = sheets[(centre_id, expert_id)]
+                _fill_sheet(expert_ws, expert_id, centre_id, scores, words)
+                sign_sheet(expert_ws, expert_id, centre_id, signer,
+                           signature_png=signatures[expert_id])
+                export_sheet(expert_ws, expert_id, centre_id, scoresheets, signer,
+                             formats=formats)
+                done += 1
+                if progress:
+                    progress(done, total, _("filling in the demo scoresheets"))
+    (packages_dir / "one-time-passwords.txt").write_text(
+        "\n".join(lines) + "\n", encoding="utf-8")
+    return done
 
 
 def _prepare(out: Path, force: bool) -> None:
@@ -95,6 +159,7 @@ def _prepare(out: Path, force: bool) -> None:
         if not (out / MARKER).exists():
             raise WorkspaceError(_("{folder} was not made by cmrc demo; it is left as it "
                                    "is").format(folder=out))
-        shutil.rmtree(secretary)
+        for name in (SECRETARY_DIR, PACKAGES_DIR, EXPERTS_DIR, SCORESHEETS_DIR):
+            shutil.rmtree(out / name, ignore_errors=True)
     out.mkdir(parents=True, exist_ok=True)
     (out / MARKER).write_text("cmrc demo\n", encoding="utf-8")
