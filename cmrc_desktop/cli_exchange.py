@@ -12,6 +12,7 @@ from cmrc_desktop.domain.errors import CmrcError, InputError
 from cmrc_desktop.i18n import _
 
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
+VERIFIABLE = (".xlsx", ".xlsm", ".pdf", ".cmrcpkg")
 
 
 def _open(args: argparse.Namespace):
@@ -135,8 +136,9 @@ def cmd_verify(args: argparse.Namespace) -> int:
     paths = []
     for name in args.files:
         path = Path(name)
-        if path.is_dir():
-            paths.extend(sorted(p for p in path.rglob("*") if p.is_file()))
+        if path.is_dir():  # a folder: the files that can be sheets or packages
+            paths.extend(sorted(p for p in path.rglob("*") if p.is_file()
+                                and p.suffix.lower() in VERIFIABLE))
         elif not path.exists():
             raise CmrcError(_("no such file or folder"), file=name)
         else:

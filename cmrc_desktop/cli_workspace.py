@@ -35,11 +35,10 @@ def _decimal(text: str, field: str) -> Decimal:
 
 # -- batch --------------------------------------------------------------------------------
 def cmd_batch_create(args: argparse.Namespace) -> int:
-    from cmrc_desktop.scoring.builtin import resolve_scheme
-    from cmrc_desktop.services.workspace import create_workspace
-
     from cmrc_desktop.cli_passwords import get_password
+    from cmrc_desktop.scoring.builtin import resolve_scheme
     from cmrc_desktop.services.keyring import check_new_password, create_batch_keys
+    from cmrc_desktop.services.workspace import create_workspace
 
     scheme = resolve_scheme(args.scheme)
     password = get_password(args.password_file, prompt=_("Password for the batch key"),
@@ -248,15 +247,33 @@ def cmd_audit(args: argparse.Namespace) -> int:
 
 # -- demo ---------------------------------------------------------------------------------
 def cmd_demo(args: argparse.Namespace) -> int:
-    from cmrc_desktop.services.demo import build_demo
+    import os
 
+    from cmrc_desktop.cli_passwords import ENV_PASSWORD, get_password
+    from cmrc_desktop.services.demo import DEMO_PASSWORD, build_demo
+
+    if args.password_file or os.environ.get(ENV_PASSWORD):
+        password = get_password(args.password_file)
+        source = (_("the password from {file}").format(file=args.password_file)
+                  if args.password_file else _("the password in {env}").format(env=ENV_PASSWORD))
+    else:
+        password, source = DEMO_PASSWORD, _("the demo password “{password}”").format(
+            password=DEMO_PASSWORD)
+    formats = tuple(f.strip() for f in args.formats.split(",") if f.strip())
     summary = build_demo(args.out, centres=args.centres, experts=args.experts, seed=args.seed,
-                         per_centre=args.per_centre, force=args.force)
+                         per_centre=args.per_centre, force=args.force, password=password,
+                         formats=formats, with_experts=not args.secretary_only)
     print(_("demo written to {folder}: batch {batch}, {c} centres, {e} experts, {s} scored "
             "sheets, {k} conflicts of interest").format(
                 folder=summary.secretary, batch=summary.batch_id, c=summary.centres,
                 e=summary.experts, s=summary.sheets, k=summary.conflicts))
     print(_("secretary workspace: {folder}").format(folder=summary.secretary))
+    if summary.exported:
+        print(_("panel packages: {packages}; expert workspaces: {experts}; {n} signed sheets "
+                "in {sheets}").format(packages=summary.folder / "packages",
+                                      experts=summary.folder / "experts", n=summary.exported,
+                                      sheets=summary.folder / "scoresheets"))
+    print(_("every key and workspace is protected with {source}").format(source=source))
     return EXIT_OK
 
 
@@ -395,4 +412,10 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--per-centre", type=int, help=_("experts per centre (default: all "
                                                     "experts without a conflict)"))
     p.add_argument("--force", action="store_true", help=_("replace an earlier demo"))
+    p.add_argument("--formats", default="xlsx,pdf", help="xlsx|pdf|xlsx,pdf")
+    p.add_argument("--secretary-only", action="store_true",
+                   help=_("only the secretary workspace: no packages, no expert workspaces"))
+    p.add_argument("--password-file", metavar="FILE",
+                   help=_("read the password from the first line of FILE (else "
+                          "CMRC_PASSWORD, else the documented demo password)"))
     p.set_defaults(handler=cmd_demo)

@@ -78,8 +78,7 @@ def build_demo(out: str | Path, *, centres: int = 12, experts: int = 7, seed: in
             dossiers.add_centre(ws, centre)
             dossiers.set_metrics(ws, centre.id, DEMO_PERIOD, content.metrics[centre.id])
         for expert in content.experts:
-            panel.add_expert(ws, expert)
-            keyring.issue_expert_key(ws, expert.id, password, ca=ca)
+            panel.add_expert(ws, expert, password=password, ca=ca)
         for expert_id, centre_id, reason in content.declared_conflicts:
             panel.declare_conflict(ws, expert_id, centre_id, reason)
         assignments = panel.auto_assign(ws, per_centre)

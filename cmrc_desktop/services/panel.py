@@ -21,6 +21,7 @@ from cmrc_desktop.domain.errors import InputError
 from cmrc_desktop.domain.workspace import Centre, Conflict, ConflictKind, Expert, MemberRole
 from cmrc_desktop.i18n import N_, _
 from cmrc_desktop.services.workspace import Workspace
+from cmrc_desktop.signing.keys import KeyPair
 from cmrc_desktop.storage import Database, audit, centre_repo, expert_repo, score_repo
 
 # white space of any kind and round brackets, half- and full-width (NFKC already maps
@@ -47,8 +48,8 @@ def _institution_key(name: str) -> str:
 
 
 # -- experts ----------------------------------------------------------------------------
-def add_expert(ws: Workspace, expert: Expert, *, password: str | None = None
-               ) -> list[Conflict]:
+def add_expert(ws: Workspace, expert: Expert, *, password: str | None = None,
+               ca: KeyPair | None = None) -> list[Conflict]:
     """Add a panel member; returns the conflicts detected for them at once.
 
     Once the batch has its keys, registering an expert also issues their certificate,
@@ -56,8 +57,7 @@ def add_expert(ws: Workspace, expert: Expert, *, password: str | None = None
     """
     from cmrc_desktop.services import keyring
 
-    ca = None
-    if keyring.batch_ca(ws) is not None:
+    if ca is None and keyring.batch_ca(ws) is not None:
         if not password:
             raise InputError(_("registering an expert issues their certificate: the batch "
                                "password is needed"), field="password")

@@ -81,7 +81,7 @@ def sign_sheet(ws: Workspace, expert_id: str, centre_id: str, signer: KeyPair, *
     if sheet is None or sheet.state != SheetState.FINAL:
         raise InputError(_("expert {expert}, centre {centre}: only a finalised sheet can be "
                            "signed").format(expert=expert_id, centre=centre_id))
-    _, cert_expert = keys.identity(signer.cert)
+    cert_expert = keys.identity(signer.cert)[1]
     if cert_expert != expert_id:
         raise InputError(_("this key belongs to expert {other}, not to {expert}").format(
             other=cert_expert or "?", expert=expert_id))

@@ -49,6 +49,12 @@ def fingerprint(cert: x509.Certificate) -> str:
     return cert.fingerprint(hashes.SHA256()).hex()
 
 
+def _fit(text: str, limit: int = 64) -> str:
+    """Cut ``text`` to X.509's 64-byte limit for names, never inside a character."""
+    data = text.encode("utf-8")[:limit]
+    return data.decode("utf-8", errors="ignore")
+
+
 def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(microsecond=0)
 
@@ -62,9 +68,9 @@ def make_batch_ca(batch_id: str, batch_name: str) -> KeyPair:
     """A self-signed CA certificate naming the batch (id in the SAN, name as CN)."""
     key = generate_key()
     name = x509.Name([
-        x509.NameAttribute(NameOID.COMMON_NAME, batch_name[:64] or batch_id),
+        x509.NameAttribute(NameOID.COMMON_NAME, _fit(batch_name) or batch_id),
         x509.NameAttribute(NameOID.ORGANIZATION_NAME, "CMRC Desktop"),
-        x509.NameAttribute(NameOID.ORGANIZATIONAL_UNIT_NAME, f"batch {batch_id}"[:64]),
+        x509.NameAttribute(NameOID.ORGANIZATIONAL_UNIT_NAME, _fit(f"batch {batch_id}")),
     ])
     now = _now()
     public = key.public_key()
@@ -93,9 +99,9 @@ def issue_expert_certificate(ca: KeyPair, batch_id: str, expert_id: str, name: s
     """A key and certificate for one expert, signed by the batch CA."""
     key = generate_key()
     subject = x509.Name([
-        x509.NameAttribute(NameOID.COMMON_NAME, name[:64]),
-        x509.NameAttribute(NameOID.ORGANIZATION_NAME, institution[:64] or "-"),
-        x509.NameAttribute(NameOID.SERIAL_NUMBER, expert_id[:64]),
+        x509.NameAttribute(NameOID.COMMON_NAME, _fit(name) or expert_id),
+        x509.NameAttribute(NameOID.ORGANIZATION_NAME, _fit(institution) or "-"),
+        x509.NameAttribute(NameOID.SERIAL_NUMBER, _fit(expert_id)),
     ])
     now = _now()
     public = key.public_key()

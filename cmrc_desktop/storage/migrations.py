@@ -14,9 +14,8 @@ has no foreign keys, so it outlives what it describes, and triggers make it appe
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import sqlite3
+from collections.abc import Callable
 
 import sqlite_utils
 

@@ -26,15 +26,15 @@ def snapshot(folder):
 
 
 def test_same_seed_same_content_other_seed_other_content(tmp_path):
-    a = build_demo(tmp_path / "a", centres=6, experts=5, seed=7)
-    b = build_demo(tmp_path / "b", centres=6, experts=5, seed=7)
-    c = build_demo(tmp_path / "c", centres=6, experts=5, seed=8)
+    a = build_demo(tmp_path / "a", centres=6, experts=5, seed=7, with_experts=False)
+    b = build_demo(tmp_path / "b", centres=6, experts=5, seed=7, with_experts=False)
+    c = build_demo(tmp_path / "c", centres=6, experts=5, seed=8, with_experts=False)
     assert snapshot(a.secretary) == snapshot(b.secretary)
     assert snapshot(a.secretary) != snapshot(c.secretary)
 
 
 def test_demo_is_complete_realistic_and_gradable(tmp_path):
-    summary = build_demo(tmp_path / "demo", centres=12, experts=7, seed=2026)
+    summary = build_demo(tmp_path / "demo", centres=12, experts=7, seed=2026, with_experts=False)
     with open_workspace(summary.secretary) as ws:
         centres = centre_repo.list_centres(ws.db)
         assert len(centres) == 12
@@ -55,15 +55,15 @@ def test_demo_is_complete_realistic_and_gradable(tmp_path):
 
 
 def test_demo_refuses_to_overwrite_and_force_replaces_only_a_demo(tmp_path):
-    build_demo(tmp_path / "d", centres=2, experts=3, seed=1)
+    build_demo(tmp_path / "d", centres=2, experts=3, seed=1, with_experts=False)
     with pytest.raises(WorkspaceError, match="already exists"):
-        build_demo(tmp_path / "d", centres=2, experts=3, seed=1)
-    build_demo(tmp_path / "d", centres=3, experts=3, seed=1, force=True)
+        build_demo(tmp_path / "d", centres=2, experts=3, seed=1, with_experts=False)
+    build_demo(tmp_path / "d", centres=3, experts=3, seed=1, force=True, with_experts=False)
     with open_workspace(tmp_path / "d" / "secretary") as ws:
         assert len(centre_repo.list_centres(ws.db)) == 3
     other = tmp_path / "mine"
     (other / "secretary").mkdir(parents=True)
     (other / "secretary" / "precious.txt").write_text("keep")
     with pytest.raises(WorkspaceError, match="not made by cmrc demo"):
-        build_demo(other, centres=2, experts=3, force=True)
+        build_demo(other, centres=2, experts=3, force=True, with_experts=False)
     assert (other / "secretary" / "precious.txt").read_text() == "keep"

@@ -63,3 +63,10 @@ def test_protected_key_opens_only_with_its_password(expert):
 
 def test_pem_round_trip(expert):
     assert keys.load_cert_pem(keys.cert_pem(expert.cert)) == expert.cert
+
+
+def test_long_chinese_names_fit_the_64_byte_limit():
+    name = "2026年度山东省临床医学研究中心绩效评估（演示）现场考核第二组"
+    ca = keys.make_batch_ca("B9", name)
+    assert name.startswith(keys.common_name(ca.cert))
+    assert len(keys.common_name(ca.cert).encode()) <= 64
