@@ -79,7 +79,7 @@ def _sheets_to_handle(ws, args) -> list[tuple[str, str]]:
 
     expert = args.expert or ws.batch.owner_expert_id
     if not expert:
-        raise InputError(_("give --expert"))
+        raise InputError(_("this is not an expert's workspace: give --expert"))
     sheets = score_repo.list_sheets(ws.db, expert_id=expert)
     if args.centre:
         sheets = [s for s in sheets if s.centre_id == args.centre]
@@ -191,7 +191,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     _ws(p)
     p.add_argument("--expert")
     p.add_argument("--centre")
-    p.add_argument("--signature-image", metavar="PNG", help=_("hand-written signature"))
+    p.add_argument("--signature-image", metavar="PNG", help=_("PNG image of the hand-written signature"))
     p.set_defaults(handler=cmd_sheet_sign)
     p = ssub.add_parser("export", help=_("write signed sheets as xlsx and pdf, verified"))
     _ws(p)

@@ -84,7 +84,7 @@ def verify_file(path: str | Path, ws: Workspace | None = None) -> VerifyResult:
         if not data:
             raise _Refused(_("the file is empty"))
         if kind is None:
-            raise _Refused(_("not a scoresheet or panel package (neither PDF nor Excel)"))
+            raise _Refused(_("not a scoresheet or panel package (neither a PDF nor a zip file)"))
         if kind == "package":
             return _verify_package(path, data, ws)
         payload, signer, ca = (_xlsx(path, data) if kind == "xlsx"
@@ -138,8 +138,8 @@ def _check_consistent(payload: SheetPayload, signer: x509.Certificate, ca: x509.
         raise _Refused(_("the signer's certificate was not issued by the batch certificate "
                          "in the file"))
     if payload.cert_fingerprint != keys.fingerprint(signer):
-        raise _Refused(_("the signed data names another certificate than the one that "
-                         "signed it"))
+        raise _Refused(_("the signed data names a different certificate from the one "
+                         "that signed it"))
     if keys.identity(signer) != (payload.batch_id, payload.expert_id) or \
             keys.identity(ca)[0] != payload.batch_id:
         raise _Refused(_("the certificate was issued for another batch or another expert"))

@@ -115,7 +115,7 @@ def test_a_changed_pdf_is_refused(demo, tmp_path, capsys, damage):
 
 @pytest.mark.parametrize("content, name, words", [
     (b"", "empty.xlsx", "empty"),
-    (b"centre,expert,indicator,score\nC1,E1,A1,5\n", "renamed.xlsx", "neither PDF nor Excel"),
+    (b"centre,expert,indicator,score\nC1,E1,A1,5\n", "renamed.xlsx", "neither a PDF nor a zip"),
     (b"PK\x03\x04broken", "broken.xlsx", ""),
 ])
 def test_files_that_are_not_scoresheets_are_refused(tmp_path, capsys, content, name, words):
