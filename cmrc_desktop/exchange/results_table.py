@@ -78,8 +78,16 @@ def write_results_xlsx(result: GradingResult, path: str | Path) -> None:
         for i, value in enumerate(values):
             if isinstance(value, str):
                 set_text(ws.cell(ws.max_row, i + 1), value)
-    for col, width in zip("ABCDEF", (12, 10, 10, 10, 8, 22), strict=True):
-        ws.column_dimensions[col].width = width
+    from openpyxl.utils import get_column_letter
+
+    widths = [10, 10, 10, 10, 7, 20, *[10] * len(scheme.dimensions), 82]
+    for index, width in enumerate(widths, 1):
+        ws.column_dimensions[get_column_letter(index)].width = width
+    for row in ws.iter_rows(min_row=2):
+        for cell in row:
+            last = cell.column == len(widths)
+            cell.alignment = Alignment(horizontal="left" if last else "center",
+                                       vertical="center")
     ws.freeze_panes = "A2"
     ws.print_title_rows = "1:1"
     ws.page_setup.orientation = "landscape"
