@@ -174,6 +174,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     cli_workspace.add_commands(sub)
     cli_exchange.add_commands(sub)
+    cli_exchange.add_merge_commands(sub)
+    cli_exchange.add_report_command(sub)
     return parser
 
 

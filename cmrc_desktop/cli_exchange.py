@@ -206,3 +206,103 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
                    help=_("also check against this workspace's batch"))
     p.add_argument("files", nargs="+", metavar="FILE")
     p.set_defaults(handler=cmd_verify)
+
+
+# -- merge and status ---------------------------------------------------------------------
+def cmd_merge(args: argparse.Namespace) -> int:
+    from cmrc_desktop.services.merge import merge_files, outcome_label
+
+    with _open(args) as ws:
+        report = merge_files(ws, args.paths)
+    width = max((len(str(f.path)) for f in report.files), default=0)
+    for f in report.files:
+        who = (_("expert {expert}, centre {centre}, revision {revision}").format(
+            expert=f.expert_id, centre=f.centre_id, revision=f.revision)
+            if f.expert_id else "")
+        detail = " — ".join(x for x in (who, f.reason) if x)
+        print(f"{str(f.path):<{width}}  {outcome_label(f.outcome)}"
+              + (f"  {detail}" if detail else ""))
+    counts = {o: report.count(o) for o in ("accepted", "already_merged", "superseded",
+                                           "conflict", "refused")}
+    print(_("merge {run}: {accepted} accepted, {already} already merged, {superseded} "
+            "superseded, {conflict} in conflict, {refused} refused").format(
+                run=report.run_id, accepted=counts["accepted"],
+                already=counts["already_merged"], superseded=counts["superseded"],
+                conflict=counts["conflict"], refused=counts["refused"]))
+    if counts["conflict"]:
+        print(_("conflicting sheets are not used until you choose one: cmrc resolve"),
+              file=sys.stderr)
+    return EXIT_REFUSED if report.refused else EXIT_OK
+
+
+def cmd_merge_resolve(args: argparse.Namespace) -> int:
+    from cmrc_desktop.services.merge import resolve_conflict
+
+    with _open(args) as ws:
+        resolve_conflict(ws, args.expert, args.centre, args.choose, args.reason)
+    print(_("expert {expert}, centre {centre}: sheet {digest} chosen").format(
+        expert=args.expert, centre=args.centre, digest=args.choose))
+    return EXIT_OK
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    from cmrc_desktop.services.status import MISSING, RECEIVED, completeness, state_label
+    from cmrc_desktop.storage import centre_repo
+
+    with _open(args) as ws:
+        table = completeness(ws)
+        names = {c.id: c.name for c in centre_repo.list_centres(ws.db)}
+        min_experts = ws.scheme.aggregation.min_experts
+    missing_total = 0
+    for centre_id, statuses in table.items():
+        got = sum(1 for s in statuses if s.state == RECEIVED)
+        mark = "✓" if got >= min_experts and got == len(statuses) else " "
+        print(f"{mark} {centre_id} {names[centre_id]}  " + _("{got}/{n} received").format(
+            got=got, n=len(statuses)))
+        for s in statuses:
+            extra = ""
+            if s.revision:
+                extra = _(" (revision {rev})").format(rev=s.revision)
+            if s.superseded:
+                extra += _(", superseded: {revs}").format(
+                    revs=", ".join(str(r) for r in s.superseded))
+            print(f"    {s.expert_id}  {state_label(s.state)}{extra}")
+            missing_total += s.state == MISSING
+    return EXIT_OK
+
+
+def add_merge_commands(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("merge", help=_("merge returned scoresheets (files and folders)"))
+    _ws(p)
+    p.add_argument("paths", nargs="+", metavar="PATH")
+    p.set_defaults(handler=cmd_merge)
+    r = sub.add_parser("resolve", help=_("choose between conflicting merged sheets"))
+    _ws(r)
+    r.add_argument("--expert", required=True)
+    r.add_argument("--centre", required=True)
+    r.add_argument("--choose", required=True, metavar="FINGERPRINT",
+                   help=_("the first characters of the chosen sheet's fingerprint"))
+    r.add_argument("--reason", required=True)
+    r.set_defaults(handler=cmd_merge_resolve)
+
+    p = sub.add_parser("status", help=_("which sheets are missing, received or in conflict"))
+    _ws(p)
+    p.set_defaults(handler=cmd_status)
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from cmrc_desktop.services.report import write_report
+
+    with _open(args) as ws:
+        written = write_report(ws, args.out, _password(args, _("Batch password")))
+    for path in written:
+        print(path)
+    return EXIT_OK
+
+
+def add_report_command(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("report", help=_("write the consolidated result (json, csv, xlsx, "
+                                        "signed pdf)"))
+    _ws(p)
+    p.add_argument("--out", required=True, metavar="DIR")
+    p.set_defaults(handler=cmd_report)

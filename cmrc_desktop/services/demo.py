@@ -19,6 +19,7 @@ from cmrc_desktop.scoring.builtin import DEFAULT_SCHEME, builtin_scheme, catalog
 from cmrc_desktop.services import dossiers, keyring, packages, panel, scoring
 from cmrc_desktop.services.demo_data import make_content, opinion, sheet_scores
 from cmrc_desktop.services.demo_signature import draw_signature
+from cmrc_desktop.services.merge import merge_files
 from cmrc_desktop.services.sheets import export_sheet, sign_sheet
 from cmrc_desktop.services.workspace import Workspace, create_workspace
 from cmrc_desktop.signing.keys import KeyPair
@@ -52,9 +53,12 @@ class DemoSummary:
 def build_demo(out: str | Path, *, centres: int = 12, experts: int = 7, seed: int = 2026,
                per_centre: int | None = None, force: bool = False,
                password: str = DEMO_PASSWORD, formats: tuple[str, ...] = ("xlsx", "pdf"),
-               with_experts: bool = True, progress: Progress | None = None) -> DemoSummary:
+               with_experts: bool = True, merge: bool = True,
+               progress: Progress | None = None) -> DemoSummary:
     """Build ``out/secretary/`` and, with ``with_experts``, the packages, one workspace per
-    expert, and every sheet signed and exported into ``out/scoresheets/``.
+    expert, and every sheet signed and exported into ``out/scoresheets/``, which are then
+    merged into the secretary workspace unless ``merge`` is False. Without experts the
+    secretary workspace gets the scores typed in directly (quick demos for tests).
 
     ``force`` replaces an earlier demo (never other data).
     """
@@ -92,15 +96,17 @@ def build_demo(out: str | Path, *, centres: int = 12, experts: int = 7, seed: in
                 sheet_scores(rng, scheme, content.quality[centre_id], bias[expert_id],
                              outliers.get(centre_id) == expert_id), opinion(rng))
         signatures = {e.id: draw_signature(rng) for e in content.experts}
-        # until merging exists (#4) the secretary also holds the scores directly
-        for (centre_id, expert_id), (scores, words) in sheets.items():
-            _fill_sheet(ws, expert_id, centre_id, scores, words)
         conflicts = len(expert_repo.list_conflicts(ws.db))
         batch_id = ws.batch.id
         exported = 0
-        if with_experts:
+        if not with_experts:
+            for (centre_id, expert_id), (scores, words) in sheets.items():
+                _fill_sheet(ws, expert_id, centre_id, scores, words)
+        else:
             exported = _experts_side(ws, out, password, ca, sheets, signatures, formats,
                                      progress)
+            if merge:
+                merge_files(ws, [out / SCORESHEETS_DIR])
     return DemoSummary(out, secretary, batch_id, len(content.centres), len(content.experts),
                        len(pairs), conflicts, exported)
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cryptography import x509
+from cryptography.hazmat.primitives import hashes
 
 from cmrc_desktop.domain.errors import CmrcError
 from cmrc_desktop.i18n import _
@@ -36,6 +37,7 @@ class VerifyResult:
     expert_id: str = ""
     revision: int | None = None
     against_batch: bool = False    # checked against a workspace's batch CA
+    signature: bytes = b""         # the expert's signature over the payload (xlsx)
 
     def line(self) -> str:
         if not self.ok:
@@ -51,6 +53,9 @@ class VerifyResult:
         if not self.against_batch:
             text += _(" (signer not checked against a batch: give --workspace)")
         return text
+
+
+_SHA256 = hashes.SHA256()
 
 
 class _Refused(Exception):
@@ -69,16 +74,46 @@ def file_kind(data: bytes, path: Path) -> str | None:
     return None
 
 
-def verify_file(path: str | Path, ws: Workspace | None = None) -> VerifyResult:
+class ChainCache:
+    """Certificate checks remembered across the files of one run: a folder of a thousand
+    sheets holds a few dozen certificates, and each chain needs checking once."""
+
+    def __init__(self) -> None:
+        self._chains: dict[tuple[bytes, bytes], bool] = {}
+        self._registered: dict[str, str | None] = {}
+
+    def chain_ok(self, signer: x509.Certificate, ca: x509.Certificate) -> bool:
+        key = (signer.fingerprint(_SHA256), ca.fingerprint(_SHA256))
+        if key not in self._chains:
+            self._chains[key] = keys.is_issued_by(signer, ca) and keys.is_issued_by(ca, ca)
+        return self._chains[key]
+
+    def batch(self, ws: Workspace):
+        if not hasattr(self, "_batch"):
+            self._batch = ws.batch
+            self._root = keyring.batch_ca(ws)
+        return self._batch, self._root
+
+    def registered(self, ws: Workspace, fingerprint: str) -> str | None:
+        if fingerprint not in self._registered:
+            self._registered[fingerprint] = signing_repo.expert_by_fingerprint(ws.db,
+                                                                               fingerprint)
+        return self._registered[fingerprint]
+
+
+def verify_file(path: str | Path, ws: Workspace | None = None, *,
+                cache: ChainCache | None = None, data: bytes | None = None) -> VerifyResult:
     """Verify one file; every refusal is a plain reason, never an exception."""
     path = Path(path)
-    try:
-        data = path.read_bytes()
-    except IsADirectoryError:
-        return VerifyResult(path, False, reason=_("this is a folder"))
-    except OSError as exc:
-        return VerifyResult(path, False, reason=_("cannot read the file: {reason}").format(
-            reason=exc.strerror or exc))
+    cache = cache or ChainCache()
+    if data is None:
+        try:
+            data = path.read_bytes()
+        except IsADirectoryError:
+            return VerifyResult(path, False, reason=_("this is a folder"))
+        except OSError as exc:
+            return VerifyResult(path, False, reason=_("cannot read the file: {reason}").format(
+                reason=exc.strerror or exc))
     kind = file_kind(data, path)
     try:
         if not data:
@@ -87,21 +122,23 @@ def verify_file(path: str | Path, ws: Workspace | None = None) -> VerifyResult:
             raise _Refused(_("not a scoresheet or panel package (neither a PDF nor a zip file)"))
         if kind == "package":
             return _verify_package(path, data, ws)
-        payload, signer, ca = (_xlsx(path, data) if kind == "xlsx"
-                               else _pdf(path, data, ws))
-        _check_consistent(payload, signer, ca)
+        payload, signer, ca, signature = (_xlsx(path, data) if kind == "xlsx"
+                                          else _pdf(path, data, ws, cache))
+        _check_consistent(payload, signer, ca, cache)
         if ws is not None:
-            _check_against_batch(ws, payload, signer, ca)
+            _check_against_batch(ws, payload, signer, ca, cache)
     except _Refused as refused:
         return VerifyResult(path, False, kind or "", refused.reason)
     except CmrcError as exc:
         return VerifyResult(path, False, kind or "", exc.message)
     return VerifyResult(path, True, kind, payload=payload, batch_id=payload.batch_id,
                         centre_id=payload.centre_id, expert_id=payload.expert_id,
-                        revision=payload.revision, against_batch=ws is not None)
+                        revision=payload.revision, against_batch=ws is not None,
+                        signature=signature)
 
 
-def _xlsx(path: Path, data: bytes) -> tuple[SheetPayload, x509.Certificate, x509.Certificate]:
+def _xlsx(path: Path, data: bytes
+          ) -> tuple[SheetPayload, x509.Certificate, x509.Certificate, bytes]:
     from cmrc_desktop.exchange.sheet_xlsx import check_visible, read_sheet_xlsx_bytes
 
     sheet = read_sheet_xlsx_bytes(data, name=path.name)
@@ -116,25 +153,25 @@ def _xlsx(path: Path, data: bytes) -> tuple[SheetPayload, x509.Certificate, x509
     if differences:
         raise _Refused(_("the visible sheet differs from what was signed: {diff}").format(
             diff="; ".join(differences[:3]) + ("…" if len(differences) > 3 else "")))
-    return payload, signer, ca
+    return payload, signer, ca, sheet.signature
 
 
-def _pdf(path: Path, data: bytes, ws: Workspace | None
-         ) -> tuple[SheetPayload, x509.Certificate, x509.Certificate]:
+def _pdf(path: Path, data: bytes, ws: Workspace | None, cache: ChainCache
+         ) -> tuple[SheetPayload, x509.Certificate, x509.Certificate, bytes]:
     from cmrc_desktop.exchange.sheet_pdf import verify_sheet_pdf
 
-    root = keyring.batch_ca(ws) if ws is not None else None
+    root = cache.batch(ws)[1] if ws is not None else None
     result = verify_sheet_pdf(data, trust_root=root)
     if not result.chain:
         raise _Refused(_("the certificate chain in the file is incomplete"))
     payload = SheetPayload.from_bytes(result.payload)
-    return payload, result.signer, result.chain[-1]
+    return payload, result.signer, result.chain[-1], b""
 
 
-def _check_consistent(payload: SheetPayload, signer: x509.Certificate, ca: x509.Certificate
-                      ) -> None:
+def _check_consistent(payload: SheetPayload, signer: x509.Certificate, ca: x509.Certificate,
+                      cache: ChainCache) -> None:
     """The chain holds together and names what the payload says, whoever made it."""
-    if not keys.is_issued_by(signer, ca) or not keys.is_issued_by(ca, ca):
+    if not cache.chain_ok(signer, ca):
         raise _Refused(_("the signer's certificate was not issued by the batch certificate "
                          "in the file"))
     if payload.cert_fingerprint != keys.fingerprint(signer):
@@ -146,9 +183,8 @@ def _check_consistent(payload: SheetPayload, signer: x509.Certificate, ca: x509.
 
 
 def _check_against_batch(ws: Workspace, payload: SheetPayload, signer: x509.Certificate,
-                         ca: x509.Certificate) -> None:
-    batch = ws.batch
-    root = keyring.batch_ca(ws)
+                         ca: x509.Certificate, cache: ChainCache) -> None:
+    batch, root = cache.batch(ws)
     if root is None:
         raise _Refused(_("the workspace has no batch certificate to check against"))
     if keys.fingerprint(ca) != keys.fingerprint(root):
@@ -162,7 +198,7 @@ def _check_against_batch(ws: Workspace, payload: SheetPayload, signer: x509.Cert
             batch=payload.batch_id))
     if payload.scheme_sha256 != batch.scheme_sha256:
         raise _Refused(_("the sheet was filled under another version of the scheme"))
-    registered = signing_repo.expert_by_fingerprint(ws.db, keys.fingerprint(signer))
+    registered = cache.registered(ws, keys.fingerprint(signer))
     if registered != payload.expert_id:
         raise _Refused(_("unknown signer: no registered expert of this batch has this "
                          "certificate"))

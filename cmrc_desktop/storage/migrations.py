@@ -264,6 +264,50 @@ def _signing(db: sqlite_utils.Database) -> None:
     _run_script(db, _SCHEMA_0002)
 
 
+_SCHEMA_0003 = """
+CREATE TABLE received_sheets (
+    id INTEGER PRIMARY KEY,
+    expert_id TEXT NOT NULL,
+    centre_id TEXT NOT NULL,
+    revision INTEGER NOT NULL CHECK (revision >= 1),
+    digest TEXT NOT NULL,
+    payload BLOB NOT NULL,
+    signature BLOB NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('current', 'superseded', 'conflict')),
+    received_at TEXT NOT NULL,
+    UNIQUE (expert_id, centre_id, digest)
+);
+CREATE INDEX received_by_pair ON received_sheets (expert_id, centre_id, status);
+CREATE INDEX received_by_centre ON received_sheets (centre_id);
+CREATE TABLE merge_runs (
+    id INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,
+    actor TEXT NOT NULL
+);
+CREATE TABLE merge_files (
+    id INTEGER PRIMARY KEY,
+    run_id INTEGER NOT NULL REFERENCES merge_runs (id),
+    path TEXT NOT NULL,
+    file_sha256 TEXT NOT NULL,
+    outcome TEXT NOT NULL CHECK (outcome IN
+        ('accepted', 'already_merged', 'superseded', 'conflict', 'refused')),
+    reason TEXT NOT NULL DEFAULT '',
+    expert_id TEXT NOT NULL DEFAULT '',
+    centre_id TEXT NOT NULL DEFAULT '',
+    revision INTEGER,
+    digest TEXT NOT NULL DEFAULT '',
+    at TEXT NOT NULL
+);
+CREATE INDEX merge_files_by_run ON merge_files (run_id);
+"""
+
+
+@_migration(3, "merge")
+def _merge(db: sqlite_utils.Database) -> None:
+    """Sheets received from experts (every revision kept) and the log of each merge."""
+    _run_script(db, _SCHEMA_0003)
+
+
 def _run_script(db: sqlite_utils.Database, script: str) -> None:
     """Run statements one by one: ``executescript`` would COMMIT the migration's
     transaction first and leave a half-built schema behind a crash."""

@@ -1,0 +1,249 @@
+"""Merging returned scoresheets into the secretary workspace (after ODK Central and
+HotCRP).
+
+A file is accepted only if it verifies against this batch (``verify_file`` with the
+workspace), and its expert is assigned to its centre without a conflict of interest.
+Then, per expert and centre:
+- the same payload again (as xlsx, as pdf, or both) changes nothing: *already merged*;
+- a higher revision supersedes the current one (both kept, audited): *accepted*;
+- a lower revision arriving later is kept as superseded and changes nothing;
+- the same revision with other content is a *conflict*: neither is used for grading
+  until the secretary chooses one (``resolve_conflict``).
+
+Each file is all-or-nothing (a savepoint); files are committed in chunks, and a merge
+can always be run again, so a crash loses at most the chunk in flight, never half a
+file. The merge log row of a file is written in the same savepoint as its effects.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from cmrc_desktop.domain.errors import InputError, NotFoundError
+from cmrc_desktop.domain.workspace import Opinion, Score, SheetState
+from cmrc_desktop.i18n import _
+from cmrc_desktop.services.verify import ChainCache, verify_file
+from cmrc_desktop.services.workspace import Workspace
+from cmrc_desktop.signing.payload import SheetPayload
+from cmrc_desktop.storage import audit, expert_repo, merge_repo, score_repo
+
+SHEET_SUFFIXES = (".xlsx", ".pdf")
+CHUNK = 200
+ACCEPTED, ALREADY, SUPERSEDED, CONFLICT, REFUSED = (
+    "accepted", "already_merged", "superseded", "conflict", "refused")
+
+Progress = Callable[[int, int, str], bool | None]  # return False to cancel
+
+
+@dataclass(frozen=True)
+class FileOutcome:
+    path: Path
+    outcome: str
+    reason: str = ""
+    expert_id: str = ""
+    centre_id: str = ""
+    revision: int | None = None
+    digest: str = ""       # of the signed payload
+
+
+@dataclass
+class MergeReport:
+    run_id: int
+    files: list[FileOutcome] = field(default_factory=list)
+    cancelled: bool = False
+
+    def count(self, outcome: str) -> int:
+        return sum(1 for f in self.files if f.outcome == outcome)
+
+    @property
+    def refused(self) -> int:
+        return self.count(REFUSED)
+
+
+def outcome_label(outcome: str) -> str:
+    return {ACCEPTED: _("accepted"), ALREADY: _("already merged"),
+            SUPERSEDED: _("superseded"), CONFLICT: _("conflict"),
+            REFUSED: _("refused")}[outcome]
+
+
+def collect_files(paths: Iterable[str | Path]) -> list[Path]:
+    """Files and folders (recursively) → the sheet files in a stable order."""
+    found: list[Path] = []
+    for item in paths:
+        path = Path(item)
+        if path.is_dir():
+            found.extend(sorted(p for p in path.rglob("*") if p.is_file()
+                                and p.suffix.lower() in SHEET_SUFFIXES
+                                and not p.name.startswith(("~$", "."))))
+        elif path.exists():
+            found.append(path)
+        else:
+            raise InputError(_("no such file or folder"), file=str(path))
+    return found
+
+
+def merge_files(ws: Workspace, paths: Iterable[str | Path], *,
+                progress: Progress | None = None) -> MergeReport:
+    files = collect_files(paths)
+    cache = ChainCache()
+    with ws.db.atomic():
+        run_id = merge_repo.start_run(ws.db, ws.actor)
+    report = MergeReport(run_id)
+    for start in range(0, len(files), CHUNK):
+        with ws.db.atomic():
+            for path in files[start:start + CHUNK]:
+                report.files.append(_merge_one(ws, run_id, path, cache))
+                if progress and progress(len(report.files), len(files), path.name) is False:
+                    report.cancelled = True
+                    break
+        if report.cancelled:
+            break
+    with ws.db.atomic():
+        audit.append(ws.db, actor=ws.actor, action="merge.run", entity=f"merge:{run_id}",
+                     new=json.dumps({o: report.count(o) for o in
+                                     (ACCEPTED, ALREADY, SUPERSEDED, CONFLICT, REFUSED)}),
+                     extra={"files": len(report.files), "cancelled": report.cancelled})
+    return report
+
+
+def _merge_one(ws: Workspace, run_id: int, path: Path, cache: ChainCache) -> FileOutcome:
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        data, outcome = b"", FileOutcome(path, REFUSED, _("cannot read the file: {reason}")
+                                         .format(reason=exc.strerror or exc))
+    else:
+        outcome = None
+    file_sha = hashlib.sha256(data).hexdigest()
+    with ws.db.atomic():  # savepoint: the file's effects and its log row, or nothing
+        if outcome is None:
+            result = verify_file(path, ws, cache=cache, data=data)
+            if not result.ok:
+                outcome = FileOutcome(path, REFUSED, result.reason)
+            else:
+                outcome = _apply(ws, path, result.payload, result.signature)
+        merge_repo.add_file(ws.db, run_id, path=str(path), file_sha256=file_sha,
+                            outcome=outcome.outcome, reason=outcome.reason,
+                            expert_id=outcome.expert_id, centre_id=outcome.centre_id,
+                            revision=outcome.revision, digest=outcome.digest)
+    return outcome
+
+
+def _apply(ws: Workspace, path: Path, payload: SheetPayload, signature: bytes) -> FileOutcome:
+    db = ws.db
+    e, c, rev = payload.expert_id, payload.centre_id, payload.revision
+    digest = payload.digest
+    done = _outcome_factory(path, e, c, rev, digest)
+    if not expert_repo.is_assigned(db, e, c):
+        return done(REFUSED, _("expert {expert} is not assigned to centre {centre}").format(
+            expert=e, centre=c))
+    if expert_repo.conflicts_of(db, e, c):
+        return done(REFUSED, _("expert {expert} has a conflict of interest with centre "
+                               "{centre}").format(expert=e, centre=c))
+    rows = merge_repo.received_for(db, e, c)
+    if any(r.digest == digest for r in rows):
+        return done(ALREADY, _("this sheet was merged before"))
+    live = [r for r in rows if r.status in ("current", "conflict")]
+    top = max((r.revision for r in live), default=0)
+    data = payload.canonical()
+
+    def add(status: str) -> None:
+        merge_repo.add_received(db, expert_id=e, centre_id=c, revision=rev, digest=digest,
+                                payload=data, signature=signature, status=status)
+
+    if rev < top or (not live and rows and rev <= max(r.revision for r in rows)):
+        add("superseded")
+        audit.append(db, actor=ws.actor, action="merge.superseded", entity="sheet",
+                     centre_id=c, expert_id=e, new=digest,
+                     reason=f"revision {rev} arrived after revision {top}")
+        return done(SUPERSEDED, _("revision {rev} is older than revision {top} already "
+                                  "merged; kept, not used").format(rev=rev, top=top))
+    if rev == top:
+        for r in live:
+            merge_repo.set_status(db, r.id, "conflict")
+        add("conflict")
+        _clear_sheet(ws, e, c)
+        audit.append(db, actor=ws.actor, action="merge.conflict", entity="sheet",
+                     centre_id=c, expert_id=e, old=",".join(r.digest for r in live),
+                     new=digest, reason=f"two different sheets with revision {rev}")
+        return done(CONFLICT, _("another sheet with the same revision {rev} and different "
+                                "content was merged before; neither is used until you "
+                                "choose").format(rev=rev))
+    for r in live:
+        merge_repo.set_status(db, r.id, "superseded")
+    add("current")
+    old = _apply_payload(ws, payload)
+    audit.append(db, actor=ws.actor, action="merge.accept", entity="sheet", centre_id=c,
+                 expert_id=e, old=",".join(r.digest for r in live) or None, new=digest,
+                 extra={"revision": rev, "file": path.name, "changed": old})
+    return done(ACCEPTED, _("revision {rev} supersedes revision {top}").format(rev=rev, top=top)
+                if live else "")
+
+
+def _outcome_factory(path: Path, e: str, c: str, rev: int, digest: str):
+    def done(outcome: str, reason: str) -> FileOutcome:
+        return FileOutcome(path, outcome, reason, e, c, rev, digest)
+    return done
+
+
+def _apply_payload(ws: Workspace, payload: SheetPayload) -> dict[str, list]:
+    """Write the payload's scores and opinion as the pair's current sheet; returns the
+    scores that changed as {indicator: [old, new]}."""
+    db = ws.db
+    e, c = payload.expert_id, payload.centre_id
+    score_repo.touch_sheet(db, e, c)
+    before = {s.indicator: s for s in score_repo.list_scores(db, expert_id=e, centre_id=c)}
+    changed = {}
+    for ind, value in payload.scores.items():
+        comment = payload.comments.get(ind, "")
+        old = before.pop(ind, None)
+        if old is None or old.value != value or old.comment != comment:
+            score_repo.upsert_score(db, Score(e, c, ind, value, comment))
+            changed[ind] = [None if old is None or old.value is None else str(old.value),
+                            None if value is None else str(value)]
+    for ind in before:  # an indicator the new revision no longer has
+        score_repo.delete_score(db, e, c, ind)
+    score_repo.upsert_opinion(db, Opinion(e, c, payload.achievements, payload.problems,
+                                          payload.recommendations))
+    score_repo.set_sheet(db, e, c, state=SheetState.SIGNED, revision=payload.revision)
+    return changed
+
+
+def _clear_sheet(ws: Workspace, expert_id: str, centre_id: str) -> None:
+    """A pair in conflict has no scores for grading until the secretary decides."""
+    for s in score_repo.list_scores(ws.db, expert_id=expert_id, centre_id=centre_id):
+        score_repo.delete_score(ws.db, expert_id, centre_id, s.indicator)
+
+
+def resolve_conflict(ws: Workspace, expert_id: str, centre_id: str, digest_prefix: str,
+                     reason: str) -> None:
+    """The secretary's explicit choice between conflicting sheets, audited."""
+    if not reason.strip():
+        raise InputError(_("choosing between conflicting sheets needs a reason"),
+                         field="reason")
+    db = ws.db
+    with db.atomic():
+        rows = [r for r in merge_repo.received_for(db, expert_id, centre_id)
+                if r.status == "conflict"]
+        chosen = [r for r in rows if r.digest.startswith(digest_prefix)]
+        if not rows:
+            raise NotFoundError(_("expert {expert} and centre {centre} have no conflict")
+                                .format(expert=expert_id, centre=centre_id))
+        if len(chosen) != 1 or not digest_prefix:
+            raise InputError(_("give the fingerprint of one of: {choices}").format(
+                choices=", ".join(r.digest[:12] for r in rows)), field="choose")
+        for r in rows:
+            merge_repo.set_status(db, r.id, "current" if r is chosen[0] else "superseded")
+        _apply_payload(ws, SheetPayload.from_bytes(chosen[0].payload))
+        audit.append(db, actor=ws.actor, action="merge.resolve", entity="sheet",
+                     centre_id=centre_id, expert_id=expert_id,
+                     old=",".join(r.digest for r in rows), new=chosen[0].digest,
+                     reason=reason.strip())
+
+
+def conflicts(ws: Workspace) -> Iterator[merge_repo.ReceivedSheet]:
+    yield from merge_repo.list_received(ws.db, status="conflict")
