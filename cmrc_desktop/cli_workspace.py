@@ -262,7 +262,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
     formats = tuple(f.strip() for f in args.formats.split(",") if f.strip())
     summary = build_demo(args.out, centres=args.centres, experts=args.experts, seed=args.seed,
                          per_centre=args.per_centre, force=args.force, password=password,
-                         formats=formats, with_experts=not args.secretary_only)
+                         formats=formats, with_experts=not args.secretary_only,
+                         merge=not args.no_merge)
     print(_("demo written to {folder}: batch {batch}, {c} centres, {e} experts, {s} scored "
             "sheets, {k} conflicts of interest").format(
                 folder=summary.secretary, batch=summary.batch_id, c=summary.centres,
@@ -413,6 +414,8 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
                                                     "experts without a conflict)"))
     p.add_argument("--force", action="store_true", help=_("replace an earlier demo"))
     p.add_argument("--formats", default="xlsx,pdf", help="xlsx|pdf|xlsx,pdf")
+    p.add_argument("--no-merge", action="store_true",
+                   help=_("leave the exported sheets unmerged (to merge them by hand)"))
     p.add_argument("--secretary-only", action="store_true",
                    help=_("only the secretary workspace: no packages, no expert workspaces"))
     p.add_argument("--password-file", metavar="FILE",

@@ -191,26 +191,28 @@ def _outcome_factory(path: Path, e: str, c: str, rev: int, digest: str):
 
 
 def _apply_payload(ws: Workspace, payload: SheetPayload) -> dict[str, list]:
-    """Write the payload's scores and opinion as the pair's current sheet; returns the
-    scores that changed as {indicator: [old, new]}."""
+    """Make the payload's scores and opinion the pair's current sheet; returns the scores
+    that changed as {indicator: [old, new]} for the audit row."""
     db = ws.db
     e, c = payload.expert_id, payload.centre_id
-    score_repo.touch_sheet(db, e, c)
-    before = {s.indicator: s for s in score_repo.list_scores(db, expert_id=e, centre_id=c)}
-    changed = {}
-    for ind, value in payload.scores.items():
-        comment = payload.comments.get(ind, "")
-        old = before.pop(ind, None)
-        if old is None or old.value != value or old.comment != comment:
-            score_repo.upsert_score(db, Score(e, c, ind, value, comment))
-            changed[ind] = [None if old is None or old.value is None else str(old.value),
-                            None if value is None else str(value)]
-    for ind in before:  # an indicator the new revision no longer has
-        score_repo.delete_score(db, e, c, ind)
-    score_repo.upsert_opinion(db, Opinion(e, c, payload.achievements, payload.problems,
-                                          payload.recommendations))
-    score_repo.set_sheet(db, e, c, state=SheetState.SIGNED, revision=payload.revision)
+    before = {s.indicator: s.value for s in score_repo.list_scores(db, expert_id=e,
+                                                                   centre_id=c)}
+    changed = {ind: [_text(before.get(ind)), _text(value)]
+               for ind, value in payload.scores.items() if before.get(ind) != value}
+    changed.update({ind: [_text(old), None] for ind, old in before.items()
+                    if ind not in payload.scores})
+    score_repo.replace_sheet(
+        db, e, c,
+        scores=[Score(e, c, ind, value, payload.comments.get(ind, ""))
+                for ind, value in payload.scores.items()],
+        opinion=Opinion(e, c, payload.achievements, payload.problems,
+                        payload.recommendations),
+        state=SheetState.SIGNED, revision=payload.revision)
     return changed
+
+
+def _text(value) -> str | None:
+    return None if value is None else str(value)
 
 
 def _clear_sheet(ws: Workspace, expert_id: str, centre_id: str) -> None:

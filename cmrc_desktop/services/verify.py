@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cryptography import x509
-from cryptography.hazmat.primitives import hashes
 
 from cmrc_desktop.domain.errors import CmrcError
 from cmrc_desktop.i18n import _
@@ -55,9 +54,6 @@ class VerifyResult:
         return text
 
 
-_SHA256 = hashes.SHA256()
-
-
 class _Refused(Exception):
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
@@ -81,12 +77,21 @@ class ChainCache:
     def __init__(self) -> None:
         self._chains: dict[tuple[bytes, bytes], bool] = {}
         self._registered: dict[str, str | None] = {}
+        self._facts: dict[x509.Certificate, tuple[str, tuple[str | None, str | None]]] = {}
 
     def chain_ok(self, signer: x509.Certificate, ca: x509.Certificate) -> bool:
-        key = (signer.fingerprint(_SHA256), ca.fingerprint(_SHA256))
+        key = (self.facts(signer)[0], self.facts(ca)[0])
         if key not in self._chains:
             self._chains[key] = keys.is_issued_by(signer, ca) and keys.is_issued_by(ca, ca)
         return self._chains[key]
+
+    def facts(self, cert: x509.Certificate) -> tuple[str, tuple[str | None, str | None]]:
+        """(fingerprint, identity) of a certificate, computed once per certificate."""
+        found = self._facts.get(cert)  # certificates hash and compare by their DER bytes
+        if found is None:
+            found = (keys.fingerprint(cert), keys.identity(cert))
+            self._facts[cert] = found
+        return found
 
     def batch(self, ws: Workspace):
         if not hasattr(self, "_batch"):
@@ -174,11 +179,12 @@ def _check_consistent(payload: SheetPayload, signer: x509.Certificate, ca: x509.
     if not cache.chain_ok(signer, ca):
         raise _Refused(_("the signer's certificate was not issued by the batch certificate "
                          "in the file"))
-    if payload.cert_fingerprint != keys.fingerprint(signer):
+    signer_fp, signer_id = cache.facts(signer)
+    if payload.cert_fingerprint != signer_fp:
         raise _Refused(_("the signed data names a different certificate from the one "
                          "that signed it"))
-    if keys.identity(signer) != (payload.batch_id, payload.expert_id) or \
-            keys.identity(ca)[0] != payload.batch_id:
+    if signer_id != (payload.batch_id, payload.expert_id) or \
+            cache.facts(ca)[1][0] != payload.batch_id:
         raise _Refused(_("the certificate was issued for another batch or another expert"))
 
 
@@ -187,8 +193,8 @@ def _check_against_batch(ws: Workspace, payload: SheetPayload, signer: x509.Cert
     batch, root = cache.batch(ws)
     if root is None:
         raise _Refused(_("the workspace has no batch certificate to check against"))
-    if keys.fingerprint(ca) != keys.fingerprint(root):
-        if keys.identity(ca)[0] == batch.id:
+    if cache.facts(ca)[0] != cache.facts(root)[0]:
+        if cache.facts(ca)[1][0] == batch.id:
             raise _Refused(_("unknown signer: the certificate was not issued by this batch's "
                              "key"))
         raise _Refused(_("the sheet belongs to another batch ({batch})").format(
@@ -198,7 +204,7 @@ def _check_against_batch(ws: Workspace, payload: SheetPayload, signer: x509.Cert
             batch=payload.batch_id))
     if payload.scheme_sha256 != batch.scheme_sha256:
         raise _Refused(_("the sheet was filled under another version of the scheme"))
-    registered = cache.registered(ws, keys.fingerprint(signer))
+    registered = cache.registered(ws, cache.facts(signer)[0])
     if registered != payload.expert_id:
         raise _Refused(_("unknown signer: no registered expert of this batch has this "
                          "certificate"))

@@ -80,11 +80,20 @@ class SheetPayload:
         }
 
     def canonical(self) -> bytes:
-        return canonical_json(self.to_dict())
+        # computed once: merging a thousand sheets asks for it several times each
+        cached = self.__dict__.get("_canonical")
+        if cached is None:
+            cached = canonical_json(self.to_dict())
+            object.__setattr__(self, "_canonical", cached)
+        return cached
 
     @property
     def digest(self) -> str:
-        return hashlib.sha256(self.canonical()).hexdigest()
+        cached = self.__dict__.get("_digest")
+        if cached is None:
+            cached = hashlib.sha256(self.canonical()).hexdigest()
+            object.__setattr__(self, "_digest", cached)
+        return cached
 
     @classmethod
     def from_bytes(cls, data: bytes) -> SheetPayload:

@@ -125,3 +125,29 @@ def _score(row: dict[str, Any]) -> Score:
 def _opinion(row: dict[str, Any]) -> Opinion:
     return Opinion(row["expert_id"], row["centre_id"], row["achievements"], row["problems"],
                    row["recommendations"])
+
+
+def replace_sheet(db: sqlite_utils.Database, expert_id: str, centre_id: str, *,
+                  scores: list[Score], opinion: Opinion, state: SheetState, revision: int
+                  ) -> None:
+    """Write a whole received sheet in a few statements (merging a thousand sheets)."""
+    now = utc_now()
+    db.execute(
+        "INSERT INTO sheets (expert_id, centre_id, state, revision, updated_at) "
+        "VALUES (?, ?, ?, ?, ?) ON CONFLICT (expert_id, centre_id) DO UPDATE SET "
+        "state = excluded.state, revision = excluded.revision, updated_at = excluded.updated_at",
+        [expert_id, centre_id, str(state), revision, now])
+    db.execute("DELETE FROM scores WHERE expert_id = ? AND centre_id = ?",
+               [expert_id, centre_id])
+    db.conn.executemany(
+        "INSERT INTO scores (expert_id, centre_id, indicator, value, comment, updated_at) "
+        "VALUES (?, ?, ?, ?, ?, ?)",
+        [(expert_id, centre_id, s.indicator, decimal_text(s.value), s.comment, now)
+         for s in scores])
+    db.execute(
+        "INSERT INTO opinions (expert_id, centre_id, achievements, problems, recommendations, "
+        "updated_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (expert_id, centre_id) DO UPDATE SET "
+        "achievements = excluded.achievements, problems = excluded.problems, "
+        "recommendations = excluded.recommendations, updated_at = excluded.updated_at",
+        [expert_id, centre_id, opinion.achievements, opinion.problems,
+         opinion.recommendations, now])

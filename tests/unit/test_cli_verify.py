@@ -3,6 +3,7 @@ names: each refused with exit 1 and a plain reason."""
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 from pathlib import Path
 
@@ -145,8 +146,7 @@ def test_a_sheet_resigned_with_a_key_the_batch_did_not_certify_is_refused(demo, 
     forger_ca = keys.make_batch_ca(original.batch_id, original.batch_name)  # same batch id
     forger = keys.issue_expert_certificate(forger_ca, original.batch_id, original.expert_id,
                                            original.expert_name, original.institution)
-    forged = SheetPayload(**{**original.__dict__, "cert_fingerprint":
-                             keys.fingerprint(forger.cert)})
+    forged = dataclasses.replace(original, cert_fingerprint=keys.fingerprint(forger.cert))
     content = build_sheet_content(forged, builtin_scheme("sd-perf-5d"), catalog(), {})
     path = tmp_path / "forged.xlsx"
     write_sheet_xlsx(path, content, sign(forger.key, forged.canonical()),

@@ -3,6 +3,7 @@ from another batch, one "corrected" — merged exactly as the rules say."""
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 from decimal import Decimal
 from pathlib import Path
@@ -161,8 +162,8 @@ def test_same_revision_different_content_is_a_conflict_until_the_secretary_choos
     with open_workspace(demo / "experts" / expert) as ews:
         # the same expert signs a different revision 1 (a second laptop, a restored backup)
         signer = keyring.open_own_key(ews, PASSWORD)
-        twin_payload = SheetPayload(**{**original.__dict__, "scores": {
-            **original.scores, "A1": Decimal("0.5")}})
+        twin_payload = dataclasses.replace(original, scores={**original.scores,
+                                                             "A1": Decimal("0.5")})
         content = build_sheet_content(twin_payload, ews.scheme, catalog(), {})
         twin = tmp_path / "twin.xlsx"
         write_sheet_xlsx(twin, content, sign(signer.key, twin_payload.canonical()),
