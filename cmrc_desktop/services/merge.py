@@ -52,12 +52,26 @@ class FileOutcome:
 
 @dataclass
 class MergeReport:
+    """Counts of one run; the per-file rows live in the merge log (``files`` reads them),
+    so memory does not grow with the number of files merged."""
+
+    ws: Workspace
     run_id: int
-    files: list[FileOutcome] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)
     cancelled: bool = False
 
     def count(self, outcome: str) -> int:
-        return sum(1 for f in self.files if f.outcome == outcome)
+        return self.counts.get(outcome, 0)
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def files(self) -> list[FileOutcome]:
+        return [FileOutcome(Path(r.path), r.outcome, r.reason, r.expert_id, r.centre_id,
+                            r.revision, r.digest)
+                for r in merge_repo.run_files(self.ws.db, self.run_id)]
 
     @property
     def refused(self) -> int:
@@ -92,12 +106,13 @@ def merge_files(ws: Workspace, paths: Iterable[str | Path], *,
     cache = ChainCache()
     with ws.db.atomic():
         run_id = merge_repo.start_run(ws.db, ws.actor)
-    report = MergeReport(run_id)
+    report = MergeReport(ws, run_id)
     for start in range(0, len(files), CHUNK):
         with ws.db.atomic():
             for path in files[start:start + CHUNK]:
-                report.files.append(_merge_one(ws, run_id, path, cache))
-                if progress and progress(len(report.files), len(files), path.name) is False:
+                outcome = _merge_one(ws, run_id, path, cache).outcome
+                report.counts[outcome] = report.counts.get(outcome, 0) + 1
+                if progress and progress(report.total, len(files), path.name) is False:
                     report.cancelled = True
                     break
         if report.cancelled:
@@ -106,7 +121,7 @@ def merge_files(ws: Workspace, paths: Iterable[str | Path], *,
         audit.append(ws.db, actor=ws.actor, action="merge.run", entity=f"merge:{run_id}",
                      new=json.dumps({o: report.count(o) for o in
                                      (ACCEPTED, ALREADY, SUPERSEDED, CONFLICT, REFUSED)}),
-                     extra={"files": len(report.files), "cancelled": report.cancelled})
+                     extra={"files": report.total, "cancelled": report.cancelled})
     return report
 
 
