@@ -51,6 +51,7 @@ class ReportData:
 
 def flag_text(flag: str, scheme: Scheme) -> str:
     """A flag of GRADING.md (or method-sensitive) explained in plain words."""
+    from cmrc_desktop.domain.numbers import plain
     from cmrc_desktop.i18n import _
 
     if flag.startswith("veto:"):
@@ -61,7 +62,7 @@ def flag_text(flag: str, scheme: Scheme) -> str:
         "incomplete": _("fewer complete sheets than the scheme requires ({n}): no final "
                         "score, grade or rank").format(n=scheme.aggregation.min_experts),
         "disagreement": _("expert totals differ by more than {points} points").format(
-            points=scheme.aggregation.disagreement),
+            points=plain(scheme.aggregation.disagreement)),
         "quota_tie": _("tied on the quota boundary: the committee decides the grade"),
         METHOD_SENSITIVE: _("the grade changes with the aggregation method (mean, median, "
                             "trimmed mean)"),

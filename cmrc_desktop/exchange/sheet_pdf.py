@@ -15,56 +15,58 @@ batch CA when one is given, and carrying the payload. Everything else is refused
 
 from __future__ import annotations
 
-import binascii
 import datetime as dt
 import io
-import logging
-import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from xml.sax.saxutils import escape
 
 from cryptography import x509
-from cryptography.hazmat.primitives import serialization
 
 from cmrc_desktop.domain.errors import InputError
 from cmrc_desktop.exchange.atomic_file import atomic_path
 from cmrc_desktop.exchange.pdf_fonts import reportlab_font
+from cmrc_desktop.exchange.pdf_signing import (
+    check_entire_file,
+    guarded,
+    is_ca,
+    pyhanko_classes,
+    read_pdf_file,
+    sign_pdf,
+    simple_signer,
+    single_signature,
+)
+from cmrc_desktop.exchange.pdf_style import (
+    CONTENT_W,
+    FRAME_H,
+    INK,
+    PRODUCER,
+    RULE,
+    SHADE_HEAD,
+    SHADE_LABEL,
+    SHADE_SUB,
+    StyledLayout,
+    split_in_row,
+    utc_offset,
+)
 from cmrc_desktop.exchange.sheet_content import IndicatorRow, SheetContent
-from cmrc_desktop.i18n import _, is_chinese
+from cmrc_desktop.i18n import _
 from cmrc_desktop.signing.keys import KeyPair, common_name, is_issued_by
-
-# pyHanko logs the reason of every failed check as a warning with a traceback (even for
-# an unsigned chain when no trust root is given); with no logging configured Python would
-# print those to stderr. The verdict reaches the user as an InputError instead.
-for _name in ("pyhanko", "pyhanko_certvalidator"):
-    logging.getLogger(_name).addHandler(logging.NullHandler())
 
 PAYLOAD_NAME = "cmrc-payload.json"
 PAYLOAD_MIME = "application/json"
 FIELD_NAME = "ExpertSignature"
-PRODUCER = "CMRC Desktop"
+__all__ = ["PAYLOAD_NAME", "PRODUCER", "PdfSheetResult", "read_sheet_pdf", "verify_sheet_pdf",
+           "write_sheet_pdf"]
 
-# Page geometry (points). A4 portrait, 15 mm margins, a footer band at the bottom.
-MM = 72 / 25.4
-PAGE_W, PAGE_H = 595.2756, 841.8898
-MARGIN_X = 15 * MM
-MARGIN_TOP = 14 * MM
-MARGIN_BOTTOM = 18 * MM
-CONTENT_W = PAGE_W - 2 * MARGIN_X
-FRAME_H = PAGE_H - MARGIN_TOP - MARGIN_BOTTOM
 # 维度 | 指标 | 分值 | 评分要点 | 中心填报数据 | 专家评分 | 说明
 COLUMN_WIDTHS = (44, 80, 28, 122, 106, 42, 0)
 SIGNATURE_BOX = (250, 84)      # width, height of the visible signature
 MAX_IMAGE_PIXELS = 4_000_000    # a hand-drawn signature never needs more
 MAX_IMAGE_SIDE = 1200           # pixels kept of the drawing (about 300 dpi at 250 pt)
 
-INK = (0.08, 0.08, 0.12)
-RULE = (0.35, 0.35, 0.4)
-SHADE_HEAD = (0.88, 0.9, 0.93)
-SHADE_SUB = (0.95, 0.95, 0.96)
-SHADE_LABEL = (0.95, 0.96, 0.97)
+_simple_signer = simple_signer   # the name the tests knew it by
 
 
 @dataclass(frozen=True)
@@ -125,52 +127,18 @@ def _signature_image(data: bytes):
     return image
 
 
-class _Layout:
+class _Layout(StyledLayout):
     """The reportlab document; remembers where the signature goes."""
 
     def __init__(self, content: SheetContent) -> None:
+        super().__init__()
         self.content = content
-        self.font = reportlab_font()
         self.signature_page: int = 0                 # 0-based
         self.signature_box: tuple[int, int, int, int] = (0, 0, 0, 0)
-        self._styles()
-
-    # styles -------------------------------------------------------------------------------
-    def _styles(self) -> None:
-        from reportlab.lib.colors import Color
-        from reportlab.lib.enums import TA_CENTER, TA_RIGHT
-        from reportlab.lib.styles import ParagraphStyle
-
-        self.ink = Color(*INK)
-        base = ParagraphStyle("cmrc", fontName=self.font, fontSize=8, leading=10.6,
-                              wordWrap="CJK", textColor=self.ink)
-        self.cell = base
-        self.cell_c = ParagraphStyle("cmrc-c", parent=base, alignment=TA_CENTER)
-        self.cell_r = ParagraphStyle("cmrc-r", parent=base, alignment=TA_RIGHT)
-        self.head = ParagraphStyle("cmrc-h", parent=base, fontSize=8.5, leading=11,
-                                   alignment=TA_CENTER)
-        self.info_label = ParagraphStyle("cmrc-il", parent=base, fontSize=9, leading=12,
-                                         alignment=TA_CENTER)
-        self.info = ParagraphStyle("cmrc-i", parent=base, fontSize=9, leading=12)
-        self.section = ParagraphStyle("cmrc-s", parent=base, fontSize=11, leading=15,
-                                      spaceBefore=10, spaceAfter=5, keepWithNext=1)
-        self.text = ParagraphStyle("cmrc-t", parent=base, fontSize=9, leading=13.5)
-        self.note = ParagraphStyle("cmrc-n", parent=base, fontSize=7.5, leading=10,
-                                   textColor=Color(0.3, 0.3, 0.35), spaceBefore=4)
-
-    def p(self, text: str, style=None):
-        from reportlab.platypus import Paragraph
-
-        return Paragraph(_markup(text), style or self.cell)
-
-    def markup(self, markup: str, style):
-        from reportlab.platypus import Paragraph
-
-        return Paragraph(markup, style)
 
     # document -----------------------------------------------------------------------------
     def build(self) -> bytes:
-        from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
+        from reportlab.platypus import BaseDocTemplate
 
         content = self.content
         payload = content.payload
@@ -179,33 +147,34 @@ class _Layout:
 
         class Doc(BaseDocTemplate):
             def afterFlowable(self, flowable):  # noqa: N802 (reportlab's hook name)
-                if isinstance(flowable, _flowables()[1]):
+                if isinstance(flowable, _signature_area()):
                     layout.signature_page = self.page - 1
 
-        doc = Doc(
-            out, pagesize=(PAGE_W, PAGE_H), leftMargin=MARGIN_X, rightMargin=MARGIN_X,
-            topMargin=MARGIN_TOP, bottomMargin=MARGIN_BOTTOM,
-            title=f"{content.title} — {payload.centre_name}", author=payload.expert_name,
+        doc = self.document(
+            out, Doc, title=f"{content.title} — {payload.centre_name}",
+            author=payload.expert_name,
             subject=f"{payload.batch_name} · {payload.centre_id} · {payload.expert_id}",
-            creator=PRODUCER, producer=PRODUCER, lang="zh-CN" if is_chinese() else "en")
-        frame = Frame(MARGIN_X, MARGIN_BOTTOM, CONTENT_W, FRAME_H,
-                      leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
-        doc.addPageTemplates([PageTemplate("sheet", frames=[frame])])
-        doc.build(self._story(), canvasmaker=_footer_canvas(self))
+            template="sheet")
+
+        def footer(page: int, pages: int) -> tuple[str, str]:
+            return (f"{payload.centre_id} · {payload.expert_name} · " + _(
+                "payload fingerprint {fingerprint}").format(fingerprint=content.fingerprint),
+                _("page {page} of {pages}").format(page=page, pages=pages))
+
+        doc.build(self._story(), canvasmaker=self.footer_canvas(footer))
         return out.getvalue()
 
     def _story(self) -> list:
         from reportlab.platypus import KeepTogether, Spacer
 
-        title, signature_area = _flowables()
-        story = [title(self.content.title, self.font, self.ink), Spacer(1, 8),
+        story = [self.title(self.content.title), Spacer(1, 8),
                  self._info_table(), Spacer(1, 10), self._score_table(),
                  self.p(_("This scoresheet is signed electronically by the expert (PAdES); "
                           "the signed data are attached to this file as {name}. Any change "
                           "to the file breaks the signature.").format(name=PAYLOAD_NAME),
                         self.note)]
         story += self._opinion()
-        story.append(KeepTogether([Spacer(1, 14), signature_area(self)]))
+        story.append(KeepTogether([Spacer(1, 14), _signature_area()(self)]))
         return story
 
     def _info_table(self):
@@ -226,25 +195,13 @@ class _Layout:
         ]
         wide = (CONTENT_W - 2 * 66) / 2
         table = Table(rows, colWidths=(66, wide, 66, wide))
-        table.setStyle(self._grid() + [
+        table.setStyle(self.grid() + [
             ("SPAN", (1, 2), (3, 2)),
             ("BACKGROUND", (0, 0), (0, -1), SHADE_LABEL),
             ("BACKGROUND", (2, 0), (2, 1), SHADE_LABEL),
             ("BACKGROUND", (2, 3), (2, 4), SHADE_LABEL),
         ])
         return table
-
-    def _grid(self) -> list:
-        return [
-            ("FONTNAME", (0, 0), (-1, -1), self.font),   # for the empty cells
-            ("GRID", (0, 0), (-1, -1), 0.5, RULE),
-            ("BOX", (0, 0), (-1, -1), 1.0, INK),
-            ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-            ("LEFTPADDING", (0, 0), (-1, -1), 3),
-            ("RIGHTPADDING", (0, 0), (-1, -1), 3),
-            ("TOPPADDING", (0, 0), (-1, -1), 3),
-            ("BOTTOMPADDING", (0, 0), (-1, -1), 3.5),
-        ]
 
     def _score_table(self):
         from reportlab.platypus import Table
@@ -254,7 +211,7 @@ class _Layout:
             _("Dimension"), _("Indicator"), _("Points"), _("Scoring guidance"),
             _("Data reported by the centre"), _("Expert score"), _("Notes"))]
         rows: list[list] = [head]
-        style = self._grid() + [
+        style = self.grid() + [
             ("BACKGROUND", (0, 0), (-1, 0), SHADE_HEAD),
             ("LINEBELOW", (0, 0), (-1, 0), 1.0, INK),
         ]
@@ -302,7 +259,7 @@ class _Layout:
                   ("LINEABOVE", (0, r), (-1, r), 1.0, INK),
                   ("NOSPLIT", (0, r - 1), (-1, r))]
         table = Table(rows, colWidths=widths, repeatRows=1,
-                      splitInRow=_split_in_row(rows, widths, FRAME_H - 40))
+                      splitInRow=split_in_row(rows, widths, FRAME_H - 40))
         table.setStyle(style)
         return table
 
@@ -339,8 +296,8 @@ class _Layout:
                          self.p(text, self.text) if text.strip()
                          else self.p(_("(none written)"), self.note)])
         widths = (66, CONTENT_W - 66)
-        table = Table(rows, colWidths=widths, splitInRow=_split_in_row(rows, widths, FRAME_H))
-        table.setStyle(self._grid() + [
+        table = Table(rows, colWidths=widths, splitInRow=split_in_row(rows, widths, FRAME_H))
+        table.setStyle(self.grid() + [
             ("BACKGROUND", (0, 0), (0, -1), SHADE_LABEL),
             ("TOPPADDING", (1, 0), (1, -1), 6), ("BOTTOMPADDING", (1, 0), (1, -1), 7),
             ("LEFTPADDING", (1, 0), (1, -1), 6), ("RIGHTPADDING", (1, 0), (1, -1), 6),
@@ -348,60 +305,11 @@ class _Layout:
         return [self.p(_("Review opinion"), self.section), table]
 
 
-def _split_in_row(rows: list[list], widths, page_height: float) -> int:
-    """Rows stay whole on one page (a row split at the foot of a page leaves a sliver);
-    only a row taller than a page (a very long comment) may be split inside."""
-    tallest = 0.0
-    for row in rows:
-        for cell, width in zip(row, widths, strict=True):
-            if hasattr(cell, "wrap"):
-                tallest = max(tallest, cell.wrap(width - 6, page_height)[1] + 7)
-    return 1 if tallest > page_height else 0
-
-
-def _markup(text: str) -> str:
-    """Plain text (any user input) as reportlab paragraph markup."""
-    return escape(text or "").replace("\n", "<br/>")
-
-
 @cache
-def _flowables() -> tuple[type, type]:
-    """The two drawn pieces of the form (reportlab is imported only when a PDF is made)."""
-    from reportlab.pdfbase.pdfmetrics import stringWidth
+def _signature_area() -> type:
+    """'专家签名：', the frame of the visible signature and the date (reportlab is
+    imported only when a PDF is made)."""
     from reportlab.platypus import Flowable
-
-    class Title(Flowable):
-        """The title, centred, drawn with a thin stroke: the font has no bold face."""
-
-        SIZE = 17
-
-        def __init__(self, text: str, font: str, ink) -> None:
-            super().__init__()
-            self.text, self.font, self.ink = text, font, ink
-            self.size = self.SIZE
-
-        def wrap(self, avail_w, avail_h):
-            size = self.SIZE
-            while size > 10 and stringWidth(self.text, self.font, size) > avail_w:
-                size -= 0.5
-            self.size, self.width = size, avail_w
-            return avail_w, size * 1.5
-
-        def draw(self):
-            canv = self.canv
-            canv.saveState()
-            canv.setFillColor(self.ink)
-            canv.setStrokeColor(self.ink)
-            canv.setLineWidth(self.size * 0.035)
-            text = canv.beginText()
-            text.setTextRenderMode(2)       # fill and stroke: a bolder face
-            text.setFont(self.font, self.size)
-            text.setTextOrigin(
-                (self.width - stringWidth(self.text, self.font, self.size)) / 2,
-                self.size * 0.35)
-            text.textOut(self.text)
-            canv.drawText(text)
-            canv.restoreState()
 
     class SignatureArea(Flowable):
         """'专家签名：', the frame of the visible signature and the date; records where
@@ -434,80 +342,17 @@ def _flowables() -> tuple[type, type]:
             canv.restoreState()
             lay.signature_box = (round(ax), round(ay), round(ax) + w, round(ay) + h)
 
-    return Title, SignatureArea
-
-
-def _footer_canvas(layout: _Layout):
-    """A canvas class that writes 'page n of m' and the payload fingerprint on each page."""
-    from reportlab.pdfgen.canvas import Canvas
-
-    content = layout.content
-
-    class FooterCanvas(Canvas):
-        def __init__(self, *args, **kwargs):
-            # reportlab would otherwise declare Helvetica (never used, never embedded)
-            kwargs["initialFontName"] = layout.font
-            super().__init__(*args, **kwargs)
-            self._pages: list[dict] = []
-
-        def showPage(self):  # noqa: N802 (reportlab API)
-            self._pages.append(dict(self.__dict__))
-            self._startPage()
-
-        def save(self):
-            total = len(self._pages)
-            for state in self._pages:
-                self.__dict__.update(state)
-                self._footer(total)
-                super().showPage()
-            super().save()
-
-        def _footer(self, total: int) -> None:
-            y = MARGIN_BOTTOM - 9 * MM
-            self.saveState()
-            self.setStrokeColorRGB(*RULE)
-            self.setLineWidth(0.5)
-            self.line(MARGIN_X, y + 11, PAGE_W - MARGIN_X, y + 11)
-            self.setFillColorRGB(0.25, 0.25, 0.3)
-            self.setFont(layout.font, 7.5)
-            pl = content.payload
-            self.drawString(MARGIN_X, y, f"{pl.centre_id} · {pl.expert_name} · " + _(
-                "payload fingerprint {fingerprint}").format(fingerprint=content.fingerprint))
-            self.drawRightString(PAGE_W - MARGIN_X, y, _("page {page} of {pages}").format(
-                page=self._pageNumber, pages=total))
-            self.restoreState()
-
-    return FooterCanvas
+    return SignatureArea
 
 
 # -- signing ---------------------------------------------------------------------------------
-def _simple_signer(pair: KeyPair):
-    """A pyHanko signer for an expert's key, carrying the expert's certificate and the
-    batch CA above it (so the signature holds the full chain)."""
-    from asn1crypto import keys as asn1_keys
-    from asn1crypto import x509 as asn1_x509
-    from pyhanko.sign import signers
-    from pyhanko_certvalidator.registry import SimpleCertificateStore
-
-    def der(cert: x509.Certificate) -> asn1_x509.Certificate:
-        return asn1_x509.Certificate.load(cert.public_bytes(serialization.Encoding.DER))
-
-    key = asn1_keys.PrivateKeyInfo.load(pair.key.private_bytes(
-        serialization.Encoding.DER, serialization.PrivateFormat.PKCS8,
-        serialization.NoEncryption()))
-    return signers.SimpleSigner(
-        signing_cert=der(pair.cert), signing_key=key,
-        cert_registry=SimpleCertificateStore.from_certs([der(c) for c in pair.chain]))
-
-
 def _sign(document: bytes, content: SheetContent, pair: KeyPair, image, page: int,
           box: tuple[int, int, int, int]) -> bytes:
     from pyhanko.pdf_utils import embed, layout
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
-    from pyhanko.sign import fields, signers
+    from pyhanko.sign import fields
     from pyhanko.stamp import StaticStampStyle
 
-    signer = _simple_signer(pair)
     writer = IncrementalPdfFileWriter(io.BytesIO(document))
     embed.embed_file(writer, embed.FileSpec(
         file_spec_string=PAYLOAD_NAME, file_name=PAYLOAD_NAME,
@@ -521,20 +366,17 @@ def _sign(document: bytes, content: SheetContent, pair: KeyPair, image, page: in
     now = dt.datetime.now().astimezone().replace(microsecond=0)
     name = common_name(pair.cert) or content.payload.expert_name
     appearance = _appearance(image, name, now, box[2] - box[0], box[3] - box[1])
-    imported_pdf, pdf_signer_at = _pyhanko_classes()
+    imported_pdf, _signer_at = pyhanko_classes()
     style = StaticStampStyle(
         background=imported_pdf(appearance), background_opacity=1.0, border_width=0,
         background_layout=layout.SimpleBoxLayoutRule(
             x_align=layout.AxisAlignment.ALIGN_MIN, y_align=layout.AxisAlignment.ALIGN_MIN,
             inner_content_scaling=layout.InnerScaling.NO_SCALING))
-    meta = signers.PdfSignatureMetadata(
-        field_name=FIELD_NAME, md_algorithm="sha256",
-        subfilter=fields.SigSeedSubFilter.PADES, name=name,
-        reason=_("I confirm the scores and opinion of this scoresheet"))
-    pdf_signer = pdf_signer_at(
-        now, meta, signer=signer, stamp_style=style,
-        new_field_spec=fields.SigFieldSpec(sig_field_name=FIELD_NAME, on_page=page, box=box))
-    return pdf_signer.sign_pdf(writer).getvalue()
+    return sign_pdf(writer, pair, field_name=FIELD_NAME, name=name,
+                    reason=_("I confirm the scores and opinion of this scoresheet"),
+                    moment=now, stamp_style=style,
+                    field_spec=fields.SigFieldSpec(sig_field_name=FIELD_NAME, on_page=page,
+                                                   box=box))
 
 
 def _appearance(image, name: str, when: dt.datetime, width: float, height: float) -> bytes:
@@ -553,7 +395,7 @@ def _appearance(image, name: str, when: dt.datetime, width: float, height: float
     if image is not None:
         canv.drawImage(ImageReader(image), 6, text_h, width - 12, height - text_h - 4,
                        mask="auto", preserveAspectRatio=True, anchor="c")
-    stamp = when.strftime("%Y-%m-%d %H:%M:%S") + " " + _utc_offset(when)
+    stamp = when.strftime("%Y-%m-%d %H:%M:%S") + " " + utc_offset(when)
     canv.setFillColorRGB(*INK)
     if image is None:   # no drawing: the name large in the middle
         canv.setFont(font, 16)
@@ -568,68 +410,11 @@ def _appearance(image, name: str, when: dt.datetime, width: float, height: float
     return out.getvalue()
 
 
-def _utc_offset(when: dt.datetime) -> str:
-    offset = when.utcoffset() or dt.timedelta(0)
-    minutes = int(offset.total_seconds()) // 60
-    sign = "+" if minutes >= 0 else "-"
-    return f"UTC{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
-
-
-@cache
-def _pyhanko_classes() -> tuple[type, type]:
-    """Two small pyHanko extensions (pyHanko is imported only when a PDF is signed)."""
-    import uuid
-
-    from pyhanko.pdf_utils.content import PdfContent
-    from pyhanko.pdf_utils.layout import BoxConstraints
-    from pyhanko.pdf_utils.reader import PdfFileReader
-    from pyhanko.sign.signers import PdfSigner
-
-    class ImportedPdf(PdfContent):
-        """The first page of a PDF held in memory, as the content of a signature
-        appearance (pyHanko's ``ImportedPdfPage`` reads it from a file name)."""
-
-        def __init__(self, data: bytes) -> None:
-            super().__init__()
-            self.data = data
-
-        def render(self) -> bytes:
-            xobj = self._ensure_writer.import_page_as_xobject(
-                PdfFileReader(io.BytesIO(self.data)))
-            name = b"/Appearance" + binascii.hexlify(uuid.uuid4().bytes)
-            self.resources.xobject[name.decode("ascii")] = xobj
-            x1, y1, x2, y2 = xobj.get_object()["/BBox"]
-            self.box = BoxConstraints(width=abs(x1 - x2), height=abs(y1 - y2))
-            return name + b" Do"
-
-    class PdfSignerAt(PdfSigner):
-        """A ``PdfSigner`` that signs at a given moment (the one printed in the
-        appearance), for the signature dictionary's /M and the CMS signing time."""
-
-        def __init__(self, moment: dt.datetime, *args, **kwargs) -> None:
-            super().__init__(*args, **kwargs)
-            self._moment = moment
-
-        def init_signing_session(self, *args, **kwargs):
-            session = super().init_signing_session(*args, **kwargs)
-            session.system_time = self._moment
-            return session
-
-    return ImportedPdf, PdfSignerAt
-
-
 # -- reading ---------------------------------------------------------------------------------
-_EOF_TAIL = re.compile(rb"%%EOF(\r\n|\r|\n)?\Z")
-
-
 def read_sheet_pdf(path: str | Path, *,
                    trust_root: x509.Certificate | None = None) -> PdfSheetResult:
     """Verify a signed PDF scoresheet and return its payload; refuse anything else."""
-    try:
-        data = Path(path).read_bytes()
-    except OSError as exc:
-        raise InputError(_("the file cannot be read: {reason}").format(
-            reason=exc.strerror or exc), file=str(path)) from None
+    data = read_pdf_file(path)
     try:
         return verify_sheet_pdf(data, trust_root=trust_root)
     except InputError as exc:
@@ -640,55 +425,18 @@ def read_sheet_pdf(path: str | Path, *,
 def verify_sheet_pdf(data: bytes, *,
                      trust_root: x509.Certificate | None = None) -> PdfSheetResult:
     """:func:`read_sheet_pdf` on the bytes of a file."""
-    if not data:
-        raise InputError(_("the file is empty"))
-    if b"%PDF-" not in data[:1024]:
-        raise InputError(_("not a PDF file"))
-    try:
-        return _verify(data, trust_root)
-    except InputError:
-        raise
-    except Exception:  # noqa: BLE001 - pyHanko and its parsers raise many kinds; none may escape
-        raise InputError(_("the PDF file is damaged")) from None
+    return guarded(data, lambda d: _verify(d, trust_root))
 
 
 def _verify(data: bytes, trust_root: x509.Certificate | None) -> PdfSheetResult:
-    from asn1crypto import x509 as asn1_x509
-    from pyhanko.pdf_utils.reader import PdfFileReader
-    from pyhanko.sign.validation import validate_pdf_signature
-    from pyhanko.sign.validation.status import SignatureCoverageLevel
-    from pyhanko_certvalidator import ValidationContext
-
-    reader = PdfFileReader(io.BytesIO(data))
-    if reader.encrypted:
-        raise InputError(_("the PDF is encrypted; a scoresheet never is"))
-    signatures = reader.embedded_signatures
-    if not signatures:
-        raise InputError(_("the PDF is not signed"))
-    if len(signatures) != 1:
-        raise InputError(_("the PDF carries {count} signatures; a scoresheet carries exactly "
-                           "one").format(count=len(signatures)))
-    sig = signatures[0]
-    roots = [] if trust_root is None else [asn1_x509.Certificate.load(
-        trust_root.public_bytes(serialization.Encoding.DER))]
-    context = ValidationContext(trust_roots=roots, allow_fetching=False,
-                                revocation_mode="soft-fail")
-    status = validate_pdf_signature(sig, context, skip_diff=True)
-    if not (status.intact and status.valid):
-        raise InputError(_("the PDF was modified after signing"))
-    if (status.coverage != SignatureCoverageLevel.ENTIRE_FILE or not _EOF_TAIL.search(data)
-            or not _signature_value_untouched(data, sig)):
-        raise InputError(_("the PDF was modified after signing"))
-
-    signer = _crypto_cert(sig.signer_cert)
-    chain = tuple(_crypto_cert(c) for c in sig.other_embedded_certs)
-    if not (_certificates_untouched(signer, chain) and _envelope_as_written(sig)
-            and all(c["signature_value"].contents[:1] == b"\0"
-                    for c in (sig.signer_cert, *sig.other_embedded_certs))):
-        raise InputError(_("the PDF was modified after signing"))
+    reader, sig = single_signature(
+        data, encrypted=_("the PDF is encrypted; a scoresheet never is"),
+        several=_("the PDF carries {count} signatures; a scoresheet carries exactly one"))
+    checked = check_entire_file(data, sig, trust_root)
+    signer, chain = checked.signer, checked.chain
     if trust_root is not None:
-        if not status.trusted or _is_ca(signer):
-            if is_issued_by(signer, trust_root) and not _is_ca(signer):
+        if not checked.trusted or is_ca(signer):
+            if is_issued_by(signer, trust_root) and not is_ca(signer):
                 raise InputError(_("the signer's certificate was issued by the batch but is "
                                    "not valid now (expired, not yet valid or not for "
                                    "signing)"))
@@ -698,63 +446,8 @@ def _verify(data: bytes, trust_root: x509.Certificate | None) -> PdfSheetResult:
             raise InputError(_("the PDF was modified after signing"))
     payload = _embedded_payload(reader)
     return PdfSheetResult(payload=payload, signer=signer, chain=chain,
-                          signed_at=status.signer_reported_dt,
-                          trusted=trust_root is not None and bool(status.trusted))
-
-
-def _signature_value_untouched(data: bytes, sig) -> bool:
-    """The one part of the file the signature cannot cover is its own value, /Contents: a
-    hex string holding the CMS object and zero padding. Check that it is written exactly
-    as a signer writes it (one case of hex digits, no white space, nothing but zeros
-    after the CMS object), so that not a single byte of the file can change unnoticed."""
-    from asn1crypto import parser
-
-    start, end = int(sig.byte_range[1]), int(sig.byte_range[2])
-    contents = bytes(sig.sig_object["/Contents"])
-    hexed = binascii.hexlify(contents)
-    if data[start:end] not in (b"<" + hexed + b">", b"<" + hexed.upper() + b">"):
-        return False
-    _class, _method, _tag, header, body, _trailer = parser.parse(contents)
-    return not contents[len(header) + len(body):].strip(b"\0")
-
-
-def _certificates_untouched(signer: x509.Certificate,
-                            chain: tuple[x509.Certificate, ...]) -> bool:
-    """The certificates travel in the signature but outside what it signs: each one whose
-    issuer is in the set (a root is its own) must still carry that issuer's valid
-    signature, so a changed byte in any of them is seen even without a trust root."""
-    certs = (signer, *chain)
-    for cert in certs:
-        issuers = [c for c in certs if c.subject == cert.issuer]
-        if issuers and not any(is_issued_by(cert, issuer) for issuer in issuers):
-            return False
-    return True
-
-
-def _is_ca(cert: x509.Certificate) -> bool:
-    """A CA certificate (the batch's own) signs certificates, never a scoresheet."""
-    try:
-        return cert.extensions.get_extension_for_class(x509.BasicConstraints).value.ca
-    except x509.ExtensionNotFound:
-        return False
-
-
-def _envelope_as_written(sig) -> bool:
-    """The few fields of the CMS envelope that nothing signs hold what a PAdES signer
-    writes: SignedData and SignerInfo version 1, the one digest algorithm used, no
-    revocation data and no unsigned attributes (a scoresheet is signed offline).
-    (The other unsigned byte, the unused-bits count of each certificate's signature bit
-    string, is checked by the caller: it must be zero.)"""
-    signed_data = sig.signed_data
-    (info,) = signed_data["signer_infos"]
-    return (signed_data["version"].native == "v1" and info["version"].native == "v1"
-            and [a.dump() for a in signed_data["digest_algorithms"]]
-            == [info["digest_algorithm"].dump()]
-            and not signed_data["crls"] and not info["unsigned_attrs"])
-
-
-def _crypto_cert(cert) -> x509.Certificate:
-    return x509.load_der_x509_certificate(cert.dump())
+                          signed_at=checked.signed_at,
+                          trusted=trust_root is not None and checked.trusted)
 
 
 def _embedded_payload(reader) -> bytes:
