@@ -214,8 +214,9 @@ def cmd_merge(args: argparse.Namespace) -> int:
 
     with _open(args) as ws:
         report = merge_files(ws, args.paths)
-    width = max((len(str(f.path)) for f in report.files), default=0)
-    for f in report.files:
+        files = report.files  # read from the merge log while the workspace is open
+    width = max((len(str(f.path)) for f in files), default=0)
+    for f in files:
         who = (_("expert {expert}, centre {centre}, revision {revision}").format(
             expert=f.expert_id, centre=f.centre_id, revision=f.revision)
             if f.expert_id else "")

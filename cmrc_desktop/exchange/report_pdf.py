@@ -205,8 +205,8 @@ def _bands(scheme: Scheme) -> str:
         else:
             text = band.display
         if band.max_share is not None:
-            text = _("{band} (at most {share}% of the graded centres)").format(
-                band=text, share=plain(band.max_share * 100))
+            text = _("{band} (at most {share} of the graded centres)").format(
+                band=text, share=plain(band.max_share * 100) + "%")
         parts.append(text)
         previous = band.min
     return "；".join(parts) if is_chinese() else "; ".join(parts)

@@ -110,10 +110,12 @@ def write_report(ws: Workspace, out: str | Path, password: str) -> list[Path]:
         report.sensitivity, report.method_sensitive, ws.scheme.id), ensure_ascii=False,
         indent=2) + "\n").encode("utf-8"))
     stem = ws.batch.id
-    xlsx = out / f"{stem}_{_('consolidated')}.xlsx"
+    xlsx_name = _("consolidated results")
+    xlsx = out / f"{stem}_{xlsx_name}.xlsx"
     write_report_xlsx(xlsx, report)
     written.append(xlsx)
-    pdf = out / f"{stem}_{_('result-report')}.pdf"
+    pdf_name = _("result report")
+    pdf = out / f"{stem}_{pdf_name}.pdf"
     write_report_pdf(pdf, report, signer)
     written.append(pdf)
     with ws.db.atomic():
