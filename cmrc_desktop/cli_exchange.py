@@ -143,20 +143,18 @@ def cmd_verify(args: argparse.Namespace) -> int:
             raise CmrcError(_("no such file or folder"), file=name)
         else:
             paths.append(path)
-    ws = None
+    context = None
     if args.workspace:
+        from cmrc_desktop.services.verify import BatchContext
         from cmrc_desktop.services.workspace import open_workspace
 
-        ws = open_workspace(args.workspace)
+        with open_workspace(args.workspace) as ws:
+            context = BatchContext.of(ws)
     refused = 0
-    try:
-        for path in paths:
-            result = verify_file(path, ws)
-            print(result.line())
-            refused += not result.ok
-    finally:
-        if ws is not None:
-            ws.close()
+    for path in paths:
+        result = verify_file(path, context=context)
+        print(result.line())
+        refused += not result.ok
     return EXIT_REFUSED if refused else EXIT_OK
 
 

@@ -18,7 +18,9 @@ file. The merge log row of a file is written in the same savepoint as its effect
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
+import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,13 +28,16 @@ from pathlib import Path
 from cmrc_desktop.domain.errors import InputError, NotFoundError
 from cmrc_desktop.domain.workspace import Opinion, Score, SheetState
 from cmrc_desktop.i18n import _
-from cmrc_desktop.services.verify import ChainCache, verify_file
+from cmrc_desktop.services.verify import BatchContext, ChainCache, verify_file
 from cmrc_desktop.services.workspace import Workspace
 from cmrc_desktop.signing.payload import SheetPayload
 from cmrc_desktop.storage import audit, expert_repo, merge_repo, score_repo
 
 SHEET_SUFFIXES = (".xlsx", ".pdf")
-CHUNK = 200
+CHUNK = 200          # files per committed transaction
+PARALLEL_MIN = 64    # fewer files are verified inline (starting workers costs more)
+MAX_WORKERS = 4     # at most; never more than the cores
+WORK_BATCH = 16      # files per task sent to a worker
 ACCEPTED, ALREADY, SUPERSEDED, CONFLICT, REFUSED = (
     "accepted", "already_merged", "superseded", "conflict", "refused")
 
@@ -100,23 +105,117 @@ def collect_files(paths: Iterable[str | Path]) -> list[Path]:
     return found
 
 
+@dataclass(frozen=True)
+class _Checked:
+    """A file after reading and verification: what the database step needs."""
+
+    path: Path
+    file_sha256: str
+    ok: bool
+    reason: str = ""
+    payload: bytes = b""
+    signature: bytes = b""
+
+
+def _check(path: Path, context: BatchContext, cache: ChainCache) -> _Checked:
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return _Checked(path, "", False, _("cannot read the file: {reason}").format(
+            reason=exc.strerror or exc))
+    sha = hashlib.sha256(data).hexdigest()
+    result = verify_file(path, context=context, cache=cache, data=data)
+    if not result.ok:
+        return _Checked(path, sha, False, result.reason)
+    return _Checked(path, sha, True, payload=result.payload.canonical(),
+                    signature=result.signature)
+
+
+# -- verification in worker processes ------------------------------------------------------
+_WORKER: dict = {}
+
+
+def _worker_init(context: BatchContext, language: str) -> None:
+    from cmrc_desktop.i18n import set_language
+
+    set_language(language)
+    _WORKER["context"] = context
+    _WORKER["cache"] = ChainCache()
+
+
+def _worker_check(paths: list[Path]) -> list[_Checked]:
+    return [_check(p, _WORKER["context"], _WORKER["cache"]) for p in paths]
+
+
+def _can_fork() -> bool:
+    """Worker processes only where forking is safe: POSIX, and no other thread running
+    (a GUI calls merge from a worker thread and verifies inline)."""
+    import multiprocessing
+    import threading
+
+    return ("fork" in multiprocessing.get_all_start_methods()
+            and threading.active_count() == 1 and (os.cpu_count() or 1) > 1)
+
+
+def _checked_files(files: list[Path], context: BatchContext) -> Iterator[_Checked]:
+    """Files in order, verified: in parallel worker processes for large folders (the
+    verification is pure CPU work and independent per file), inline otherwise."""
+    if len(files) < PARALLEL_MIN or not _can_fork():
+        cache = ChainCache()
+        for path in files:
+            yield _check(path, context, cache)
+        return
+    import multiprocessing
+    from collections import deque
+    from concurrent.futures import ProcessPoolExecutor
+
+    from cmrc_desktop.i18n import language
+
+    workers = min(MAX_WORKERS, os.cpu_count() or 1)
+    batches = [files[i:i + WORK_BATCH] for i in range(0, len(files), WORK_BATCH)]
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
+                             initializer=_worker_init,
+                             initargs=(context, language())) as pool:
+        pending: deque = deque()
+        queue = iter(batches)
+        for batch in queue:  # a bounded window keeps memory flat
+            pending.append(pool.submit(_worker_check, batch))
+            if len(pending) >= 2 * workers:
+                break
+        while pending:
+            done = pending.popleft().result()
+            following = next(queue, None)
+            if following is not None:
+                pending.append(pool.submit(_worker_check, following))
+            yield from done
+
+
 def merge_files(ws: Workspace, paths: Iterable[str | Path], *,
                 progress: Progress | None = None) -> MergeReport:
     files = collect_files(paths)
-    cache = ChainCache()
+    context = BatchContext.of(ws)
     with ws.db.atomic():
         run_id = merge_repo.start_run(ws.db, ws.actor)
     report = MergeReport(ws, run_id)
-    for start in range(0, len(files), CHUNK):
-        with ws.db.atomic():
-            for path in files[start:start + CHUNK]:
-                outcome = _merge_one(ws, run_id, path, cache).outcome
-                report.counts[outcome] = report.counts.get(outcome, 0) + 1
-                if progress and progress(report.total, len(files), path.name) is False:
-                    report.cancelled = True
-                    break
-        if report.cancelled:
-            break
+    pairs = _Pairs.of(ws)
+    checked = _checked_files(files, context)
+    try:
+        while not report.cancelled:
+            chunk = list(itertools.islice(checked, CHUNK))
+            if not chunk:
+                break
+            with ws.db.atomic():
+                for item in chunk:
+                    outcome = _merge_one(ws, run_id, item, pairs).outcome
+                    report.counts[outcome] = report.counts.get(outcome, 0) + 1
+                    if progress and progress(report.total, len(files),
+                                             item.path.name) is False:
+                        report.cancelled = True
+                        break
+            del chunk  # before the next chunk is read: one chunk in memory at a time
+    finally:
+        if hasattr(checked, "close"):
+            checked.close()
     with ws.db.atomic():
         audit.append(ws.db, actor=ws.actor, action="merge.run", entity=f"merge:{run_id}",
                      new=json.dumps({o: report.count(o) for o in
@@ -125,38 +224,44 @@ def merge_files(ws: Workspace, paths: Iterable[str | Path], *,
     return report
 
 
-def _merge_one(ws: Workspace, run_id: int, path: Path, cache: ChainCache) -> FileOutcome:
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        data, outcome = b"", FileOutcome(path, REFUSED, _("cannot read the file: {reason}")
-                                         .format(reason=exc.strerror or exc))
-    else:
-        outcome = None
-    file_sha = hashlib.sha256(data).hexdigest()
+@dataclass(frozen=True)
+class _Pairs:
+    """Assignments and conflicts of interest, read once per merge."""
+
+    assigned: frozenset[tuple[str, str]]
+    conflicted: frozenset[tuple[str, str]]
+
+    @classmethod
+    def of(cls, ws: Workspace) -> _Pairs:
+        return cls(frozenset(expert_repo.list_assignments(ws.db)),
+                   frozenset((c.expert_id, c.centre_id)
+                             for c in expert_repo.list_conflicts(ws.db)))
+
+
+def _merge_one(ws: Workspace, run_id: int, item: _Checked, pairs: _Pairs) -> FileOutcome:
     with ws.db.atomic():  # savepoint: the file's effects and its log row, or nothing
-        if outcome is None:
-            result = verify_file(path, ws, cache=cache, data=data)
-            if not result.ok:
-                outcome = FileOutcome(path, REFUSED, result.reason)
-            else:
-                outcome = _apply(ws, path, result.payload, result.signature)
-        merge_repo.add_file(ws.db, run_id, path=str(path), file_sha256=file_sha,
+        if not item.ok:
+            outcome = FileOutcome(item.path, REFUSED, item.reason)
+        else:
+            payload = SheetPayload.from_bytes(item.payload)
+            outcome = _apply(ws, item.path, payload, item.signature, pairs)
+        merge_repo.add_file(ws.db, run_id, path=str(item.path), file_sha256=item.file_sha256,
                             outcome=outcome.outcome, reason=outcome.reason,
                             expert_id=outcome.expert_id, centre_id=outcome.centre_id,
                             revision=outcome.revision, digest=outcome.digest)
     return outcome
 
 
-def _apply(ws: Workspace, path: Path, payload: SheetPayload, signature: bytes) -> FileOutcome:
+def _apply(ws: Workspace, path: Path, payload: SheetPayload, signature: bytes,
+           pairs: _Pairs) -> FileOutcome:
     db = ws.db
     e, c, rev = payload.expert_id, payload.centre_id, payload.revision
     digest = payload.digest
     done = _outcome_factory(path, e, c, rev, digest)
-    if not expert_repo.is_assigned(db, e, c):
+    if (e, c) not in pairs.assigned:
         return done(REFUSED, _("expert {expert} is not assigned to centre {centre}").format(
             expert=e, centre=c))
-    if expert_repo.conflicts_of(db, e, c):
+    if (e, c) in pairs.conflicted:
         return done(REFUSED, _("expert {expert} has a conflict of interest with centre "
                                "{centre}").format(expert=e, centre=c))
     rows = merge_repo.received_for(db, e, c)

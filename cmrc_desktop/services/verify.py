@@ -17,7 +17,6 @@ from cryptography import x509
 
 from cmrc_desktop.domain.errors import CmrcError
 from cmrc_desktop.i18n import _
-from cmrc_desktop.services import keyring
 from cmrc_desktop.services.workspace import Workspace
 from cmrc_desktop.signing import keys
 from cmrc_desktop.signing.payload import SheetPayload, verify
@@ -70,13 +69,43 @@ def file_kind(data: bytes, path: Path) -> str | None:
     return None
 
 
+@dataclass(frozen=True)
+class BatchContext:
+    """What checking a file against a batch needs, read from the workspace once.
+
+    A snapshot (plain, picklable data) rather than the workspace itself, so verification
+    never touches the database: it can run in a worker thread or process.
+    """
+
+    batch_id: str
+    scheme_sha256: str
+    root_pem: str
+    registered: dict[str, str]      # certificate fingerprint -> expert id
+
+    @classmethod
+    def of(cls, ws: Workspace) -> BatchContext:
+        batch = ws.batch
+        return cls(batch.id, batch.scheme_sha256, batch.ca_cert_pem,
+                   signing_repo.experts_by_fingerprint(ws.db))
+
+    def root(self) -> x509.Certificate | None:
+        if not self.root_pem:
+            return None
+        cert = _ROOTS.get(self.root_pem)
+        if cert is None:
+            cert = _ROOTS[self.root_pem] = keys.load_cert_pem(self.root_pem)
+        return cert
+
+
+_ROOTS: dict[str, x509.Certificate] = {}
+
+
 class ChainCache:
     """Certificate checks remembered across the files of one run: a folder of a thousand
     sheets holds a few dozen certificates, and each chain needs checking once."""
 
     def __init__(self) -> None:
         self._chains: dict[tuple[bytes, bytes], bool] = {}
-        self._registered: dict[str, str | None] = {}
         self._facts: dict[x509.Certificate, tuple[str, tuple[str | None, str | None]]] = {}
 
     def chain_ok(self, signer: x509.Certificate, ca: x509.Certificate) -> bool:
@@ -93,24 +122,17 @@ class ChainCache:
             self._facts[cert] = found
         return found
 
-    def batch(self, ws: Workspace):
-        if not hasattr(self, "_batch"):
-            self._batch = ws.batch
-            self._root = keyring.batch_ca(ws)
-        return self._batch, self._root
-
-    def registered(self, ws: Workspace, fingerprint: str) -> str | None:
-        if fingerprint not in self._registered:
-            self._registered[fingerprint] = signing_repo.expert_by_fingerprint(ws.db,
-                                                                               fingerprint)
-        return self._registered[fingerprint]
 
 
 def verify_file(path: str | Path, ws: Workspace | None = None, *,
-                cache: ChainCache | None = None, data: bytes | None = None) -> VerifyResult:
-    """Verify one file; every refusal is a plain reason, never an exception."""
+                context: BatchContext | None = None, cache: ChainCache | None = None,
+                data: bytes | None = None) -> VerifyResult:
+    """Verify one file; every refusal is a plain reason, never an exception. With a
+    workspace (or its ``context``) the file is also checked against that batch."""
     path = Path(path)
     cache = cache or ChainCache()
+    if context is None and ws is not None:
+        context = BatchContext.of(ws)
     if data is None:
         try:
             data = path.read_bytes()
@@ -126,19 +148,19 @@ def verify_file(path: str | Path, ws: Workspace | None = None, *,
         if kind is None:
             raise _Refused(_("not a scoresheet or panel package (neither a PDF nor a zip file)"))
         if kind == "package":
-            return _verify_package(path, data, ws)
+            return _verify_package(path, data, context)
         payload, signer, ca, signature = (_xlsx(path, data) if kind == "xlsx"
-                                          else _pdf(path, data, ws, cache))
+                                          else _pdf(path, data, context))
         _check_consistent(payload, signer, ca, cache)
-        if ws is not None:
-            _check_against_batch(ws, payload, signer, ca, cache)
+        if context is not None:
+            _check_against_batch(context, payload, signer, ca, cache)
     except _Refused as refused:
         return VerifyResult(path, False, kind or "", refused.reason)
     except CmrcError as exc:
         return VerifyResult(path, False, kind or "", exc.message)
     return VerifyResult(path, True, kind, payload=payload, batch_id=payload.batch_id,
                         centre_id=payload.centre_id, expert_id=payload.expert_id,
-                        revision=payload.revision, against_batch=ws is not None,
+                        revision=payload.revision, against_batch=context is not None,
                         signature=signature)
 
 
@@ -161,11 +183,11 @@ def _xlsx(path: Path, data: bytes
     return payload, signer, ca, sheet.signature
 
 
-def _pdf(path: Path, data: bytes, ws: Workspace | None, cache: ChainCache
+def _pdf(path: Path, data: bytes, context: BatchContext | None
          ) -> tuple[SheetPayload, x509.Certificate, x509.Certificate, bytes]:
     from cmrc_desktop.exchange.sheet_pdf import verify_sheet_pdf
 
-    root = cache.batch(ws)[1] if ws is not None else None
+    root = context.root() if context is not None else None
     result = verify_sheet_pdf(data, trust_root=root)
     if not result.chain:
         raise _Refused(_("the certificate chain in the file is incomplete"))
@@ -188,32 +210,33 @@ def _check_consistent(payload: SheetPayload, signer: x509.Certificate, ca: x509.
         raise _Refused(_("the certificate was issued for another batch or another expert"))
 
 
-def _check_against_batch(ws: Workspace, payload: SheetPayload, signer: x509.Certificate,
-                         ca: x509.Certificate, cache: ChainCache) -> None:
-    batch, root = cache.batch(ws)
+def _check_against_batch(context: BatchContext, payload: SheetPayload,
+                         signer: x509.Certificate, ca: x509.Certificate, cache: ChainCache
+                         ) -> None:
+    root = context.root()
     if root is None:
         raise _Refused(_("the workspace has no batch certificate to check against"))
     if cache.facts(ca)[0] != cache.facts(root)[0]:
-        if cache.facts(ca)[1][0] == batch.id:
+        if cache.facts(ca)[1][0] == context.batch_id:
             raise _Refused(_("unknown signer: the certificate was not issued by this batch's "
                              "key"))
         raise _Refused(_("the sheet belongs to another batch ({batch})").format(
             batch=payload.batch_id))
-    if payload.batch_id != batch.id:
+    if payload.batch_id != context.batch_id:
         raise _Refused(_("the sheet belongs to another batch ({batch})").format(
             batch=payload.batch_id))
-    if payload.scheme_sha256 != batch.scheme_sha256:
+    if payload.scheme_sha256 != context.scheme_sha256:
         raise _Refused(_("the sheet was filled under another version of the scheme"))
-    registered = cache.registered(ws, cache.facts(signer)[0])
+    registered = context.registered.get(cache.facts(signer)[0])
     if registered != payload.expert_id:
         raise _Refused(_("unknown signer: no registered expert of this batch has this "
                          "certificate"))
 
 
-def _verify_package(path: Path, data: bytes, ws: Workspace | None) -> VerifyResult:
+def _verify_package(path: Path, data: bytes, context: BatchContext | None) -> VerifyResult:
     from cmrc_desktop.exchange.package import read_package
 
-    expected = keyring.batch_ca(ws) if ws is not None else None
+    expected = context.root() if context is not None else None
     opened = read_package(data, expected_ca=expected, shown_as=path.name)
     return VerifyResult(path, True, "package", batch_id=opened.batch_id,
-                        expert_id=opened.expert_id, against_batch=ws is not None)
+                        expert_id=opened.expert_id, against_batch=context is not None)

@@ -28,6 +28,11 @@ def expert_by_fingerprint(db: sqlite_utils.Database, sha256: str) -> str | None:
     return None if row is None else row[0]
 
 
+def experts_by_fingerprint(db: sqlite_utils.Database) -> dict[str, str]:
+    return {row[0]: row[1] for row in db.execute(
+        "SELECT cert_sha256, id FROM experts WHERE cert_sha256 IS NOT NULL").fetchall()}
+
+
 def add_signature(db: sqlite_utils.Database, signed: SignedSheet) -> None:
     db.execute(
         "INSERT INTO signatures (expert_id, centre_id, revision, payload, signature, signed_at,"
