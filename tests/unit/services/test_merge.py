@@ -204,3 +204,24 @@ def test_status_lists_missing_sheets(demo):
         merge_files(ws, sorted((demo / "scoresheets").glob("*.xlsx"))[:2])
         states = [s.state for rows in completeness(ws).values() for s in rows]
         assert states.count("received") == 2
+
+
+def test_worker_processes_merge_exactly_like_inline(demo, tmp_path, pristine, monkeypatch):
+    from cmrc_desktop.services import merge
+
+    assert merge._can_fork()
+    inline = tmp_path / "inline"
+    shutil.copytree(pristine, inline)
+    with open_workspace(inline / "secretary") as ws:
+        merge_files(ws, [inline / "scoresheets"])
+        expected = results(ws)
+        expected_log = [(f.path.name, f.outcome) for f in merge_files(
+            ws, [inline / "scoresheets"]).files]
+    monkeypatch.setattr(merge, "PARALLEL_MIN", 2)
+    monkeypatch.setattr(merge, "WORK_BATCH", 3)
+    with open_workspace(demo / "secretary") as ws:
+        report = merge_files(ws, [demo / "scoresheets"])
+        assert report.count("accepted") > 0 and report.refused == 0
+        assert results(ws) == expected
+        again = merge_files(ws, [demo / "scoresheets"])
+        assert [(f.path.name, f.outcome) for f in again.files] == expected_log
