@@ -485,7 +485,7 @@ def read_sheet_xlsx_bytes(data: bytes, *, name: str = "") -> XlsxSheet:
     for index in range(count):
         der = _assemble(props, f"cert{index}", file)
         try:
-            certs.append(x509.load_der_x509_certificate(der))
+            certs.append(_certificate(der))
         except ValueError:
             raise InputError(_("the signature data in the file is damaged"), file=file) from None
     cells, sheet_name = _visible_cells(data, file)
@@ -522,10 +522,25 @@ def _read_member(archive: zipfile.ZipFile, member: str) -> bytes | None:
     return data
 
 
+_CERTS: dict[bytes, x509.Certificate] = {}
+
+
+def _certificate(der: bytes) -> x509.Certificate:
+    """Certificates by their bytes: a folder of sheets holds a few dozen, not thousands."""
+    cert = _CERTS.get(der)
+    if cert is None:
+        if len(_CERTS) > 1024:
+            _CERTS.clear()
+        cert = _CERTS[der] = x509.load_der_x509_certificate(der)
+    return cert
+
+
 def _custom_properties(archive: zipfile.ZipFile, file: str | None) -> dict[str, str]:
-    """The ``cmrc.*`` custom document properties of the package, by name."""
+    """The ``cmrc.*`` custom document properties of the package, by name (from the usual
+    part; the package relationships are consulted only when it is elsewhere)."""
     target = _DEFAULT_CUSTOM
-    rels = _read_member(archive, "_rels/.rels")
+    rels = None if _DEFAULT_CUSTOM in archive.NameToInfo else \
+        _read_member(archive, "_rels/.rels")
     if rels is not None:
         for rel in _parse(rels, file).iter(_RELS_NS + "Relationship"):
             if (rel.get("Type") or "").endswith(_CUSTOM_REL) and rel.get("Target"):

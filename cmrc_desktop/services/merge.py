@@ -113,7 +113,7 @@ class _Checked:
     file_sha256: str
     ok: bool
     reason: str = ""
-    payload: bytes = b""
+    payload: SheetPayload | None = None   # parsed once, in the worker
     signature: bytes = b""
 
 
@@ -127,8 +127,8 @@ def _check(path: Path, context: BatchContext, cache: ChainCache) -> _Checked:
     result = verify_file(path, context=context, cache=cache, data=data)
     if not result.ok:
         return _Checked(path, sha, False, result.reason)
-    return _Checked(path, sha, True, payload=result.payload.canonical(),
-                    signature=result.signature)
+    result.payload.digest  # computed in the worker and carried along in the pickle
+    return _Checked(path, sha, True, payload=result.payload, signature=result.signature)
 
 
 # -- verification in worker processes ------------------------------------------------------
@@ -243,8 +243,7 @@ def _merge_one(ws: Workspace, run_id: int, item: _Checked, pairs: _Pairs) -> Fil
         if not item.ok:
             outcome = FileOutcome(item.path, REFUSED, item.reason)
         else:
-            payload = SheetPayload.from_bytes(item.payload)
-            outcome = _apply(ws, item.path, payload, item.signature, pairs)
+            outcome = _apply(ws, item.path, item.payload, item.signature, pairs)
         merge_repo.add_file(ws.db, run_id, path=str(item.path), file_sha256=item.file_sha256,
                             outcome=outcome.outcome, reason=outcome.reason,
                             expert_id=outcome.expert_id, centre_id=outcome.centre_id,
