@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from cmrc_desktop.cli_passwords import ENV_ONE_TIME, get_password
+from cmrc_desktop.cli_workspace import _ws
 from cmrc_desktop.domain.errors import CmrcError, InputError
 from cmrc_desktop.i18n import _
 
@@ -159,14 +160,6 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
 
 # -- parser -------------------------------------------------------------------------------
-def _ws(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--workspace", required=True, metavar="DIR", help=_("workspace folder"))
-    p.add_argument("--actor", help=_("name recorded in the audit log (default: your login)"))
-    p.add_argument("--password-file", metavar="FILE",
-                   help=_("read the password from the first line of FILE (else "
-                          "CMRC_PASSWORD, else a prompt)"))
-
-
 def add_commands(sub: argparse._SubParsersAction) -> None:
     package = sub.add_parser("package", help=_("export and import panel packages"))
     psub = package.add_subparsers(dest="package_command", required=True)

@@ -78,3 +78,26 @@ def flag_label(flag: str) -> str:
         return _("veto {id}").format(id=flag[5:])
     return {"incomplete": _("incomplete"), "disagreement": _("disagreement"),
             "quota_tie": _("quota tie"), METHOD_SENSITIVE: _("method-sensitive")}.get(flag, flag)
+
+
+def method_name(method: str) -> str:
+    """An aggregation method as a committee names it."""
+    from cmrc_desktop.i18n import _
+
+    names = {"mean": _("Mean"), "median": _("Median"),
+             "trimmed_mean": _("Mean without the highest and lowest totals")}
+    return names.get(method, method)
+
+
+def final_score_rule(scheme: Scheme) -> str:
+    """How the final score of this scheme is computed, in one sentence."""
+    from cmrc_desktop.i18n import _
+
+    agg = scheme.aggregation
+    if agg.method == "trimmed_mean":
+        return _("Final score: the mean of the expert totals after dropping the {trim} "
+                 "highest and the {trim} lowest; with fewer than {n} complete sheets, the "
+                 "plain mean.").format(trim=agg.trim, n=agg.trim_min_experts)
+    if agg.method == "median":
+        return _("Final score: the median of the expert totals.")
+    return _("Final score: the mean of the expert totals.")

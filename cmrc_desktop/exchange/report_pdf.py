@@ -66,8 +66,10 @@ from cmrc_desktop.exchange.pdf_style import (
 from cmrc_desktop.exchange.report_data import (
     METHOD_SENSITIVE,
     ReportData,
+    final_score_rule,
     flag_label,
     flag_text,
+    method_name,
 )
 from cmrc_desktop.i18n import _, is_chinese
 from cmrc_desktop.scoring.builtin import catalog
@@ -172,22 +174,9 @@ def _colon() -> str:
     return "：" if is_chinese() else ": "
 
 
-def _method_name(method: str) -> str:
-    names = {"mean": _("Mean"), "median": _("Median"),
-             "trimmed_mean": _("Mean without the highest and lowest totals")}
-    return names.get(method, method)
-
-
 def _method_words(scheme: Scheme) -> str:
     agg = scheme.aggregation
-    if agg.method == "trimmed_mean":
-        first = _("Final score: the mean of the expert totals after dropping the {trim} "
-                  "highest and the {trim} lowest; with fewer than {n} complete sheets, "
-                  "the plain mean.").format(trim=agg.trim, n=agg.trim_min_experts)
-    elif agg.method == "median":
-        first = _("Final score: the median of the expert totals.")
-    else:
-        first = _("Final score: the mean of the expert totals.")
+    first = final_score_rule(scheme)
     return ("" if is_chinese() else " ").join((first, _(
         "A centre with fewer than {n} complete sheets gets no final score, grade or rank; "
         "figures are rounded half-up to {decimals} decimals.").format(
@@ -595,7 +584,7 @@ class _Report(StyledLayout):
             figure = figures.get(method)
             if figure is None:
                 continue
-            name = _method_name(method)
+            name = method_name(method)
             if method == own:
                 name = _("{method} (this scheme)").format(method=name)
                 style.append(("BACKGROUND", (0, len(rows)), (-1, len(rows)), SHADE_LABEL))

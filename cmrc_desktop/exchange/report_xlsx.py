@@ -47,8 +47,10 @@ from cmrc_desktop.exchange.report_data import (
     METHOD_SENSITIVE,
     MergeRow,
     ReportData,
+    final_score_rule,
     flag_label,
     flag_text,
+    method_name,
 )
 from cmrc_desktop.exchange.sheet_xlsx import (
     _BOX,
@@ -153,13 +155,6 @@ def _local_time(iso: str) -> str:
     if moment.tzinfo is not None:
         moment = moment.astimezone()
     return moment.strftime("%Y-%m-%d %H:%M")
-
-
-def method_name(method: str) -> str:
-    """An aggregation method in words (GLOSSARY: 平均分, 中位数, 去掉最高分和最低分)."""
-    names = {"mean": _("Mean"), "median": _("Median"),
-             "trimmed_mean": _("Mean without the highest and lowest totals")}
-    return names.get(method, method)
 
 
 def outcome_name(outcome: str) -> str:
@@ -425,15 +420,7 @@ def _summary_sheet(ws: Worksheet, data: ReportData) -> None:
 
 def _method_notes(scheme: Scheme) -> list[str]:
     agg = scheme.aggregation
-    if agg.method == "trimmed_mean":
-        first = _("Final score: the mean of the expert totals after dropping the {trim} "
-                  "highest and the {trim} lowest; with fewer than {n} complete sheets, the "
-                  "plain mean.").format(trim=agg.trim, n=agg.trim_min_experts)
-    elif agg.method == "median":
-        first = _("Final score: the median of the expert totals.")
-    else:
-        first = _("Final score: the mean of the expert totals.")
-    return [first,
+    return [final_score_rule(scheme),
             _("Dimension scores are computed by the same method, each on its own, so they "
               "need not add up to the final score."),
             _("A centre with fewer than {n} complete sheets gets no final score, grade or "

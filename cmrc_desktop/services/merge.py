@@ -127,7 +127,7 @@ def _check(path: Path, context: BatchContext, cache: ChainCache) -> _Checked:
     result = verify_file(path, context=context, cache=cache, data=data)
     if not result.ok:
         return _Checked(path, sha, False, result.reason)
-    result.payload.digest  # computed in the worker and carried along in the pickle
+    assert result.payload.digest  # computed in the worker, carried along in the pickle
     return _Checked(path, sha, True, payload=result.payload, signature=result.signature)
 
 
