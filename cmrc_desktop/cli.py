@@ -151,6 +151,10 @@ def build_parser() -> argparse.ArgumentParser:
                         help=_("language of messages (default: zh_CN, or CMRC_LANG)"))
     sub = parser.add_subparsers(dest="command", metavar=_("COMMAND"), parser_class=_Parser)
 
+    from cmrc_desktop import cli_gui
+
+    cli_gui.add_gui_command(sub)
+
     scheme = sub.add_parser("scheme", help=_("check and list evaluation schemes"))
     scheme_sub = scheme.add_subparsers(dest="scheme_command", required=True,
                                        parser_class=_Parser)
@@ -197,6 +201,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exc:
         return int(exc.code or 0)
     handler: Handler | None = getattr(args, "handler", None)
+    if handler is None and args.command is None:  # plain `cmrc`: the desktop program
+        try:
+            args = parser.parse_args([*argv, "gui"])
+        except SystemExit as exc:
+            return int(exc.code or 0)
+        handler = args.handler
     if handler is None:
         parser.print_help()
         return EXIT_OK

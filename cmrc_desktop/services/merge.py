@@ -148,13 +148,15 @@ def _worker_check(paths: list[Path]) -> list[_Checked]:
 
 
 def _can_fork() -> bool:
-    """Worker processes only where forking is safe: POSIX, and no other thread running
-    (a GUI calls merge from a worker thread and verifies inline)."""
+    """Worker processes only where forking is safe: POSIX, called from the main thread
+    (the command line). The window merges on a worker thread and verifies inline, since
+    forking a process whose other threads may hold locks can deadlock the child."""
     import multiprocessing
     import threading
 
     return ("fork" in multiprocessing.get_all_start_methods()
-            and threading.active_count() == 1 and (os.cpu_count() or 1) > 1)
+            and threading.current_thread() is threading.main_thread()
+            and (os.cpu_count() or 1) > 1)
 
 
 def _checked_files(files: list[Path], context: BatchContext) -> Iterator[_Checked]:

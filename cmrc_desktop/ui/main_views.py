@@ -1,0 +1,481 @@
+"""The main views of the window, one page each in its stack.
+
+Expert workspace: *My centres* (``CentreStatusModel``). Secretary workspace: *Centres*,
+*Experts*, *Returns* and *Results* — first versions: read-only tables over the
+repositories and services, loaded when the view is refreshed (a batch has tens to a few
+hundred rows); the secretary's editing views replace them in later issues.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QIdentityProxyModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+    Signal,
+    Slot,
+)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QLabel,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from cmrc_desktop.domain.errors import CmrcError
+from cmrc_desktop.i18n import _, ngettext
+from cmrc_desktop.scoring.builtin import catalog
+from cmrc_desktop.services.workspace import Workspace
+from cmrc_desktop.ui import theme
+
+ID_ROLE = Qt.ItemDataRole.UserRole + 1      # the row's id (centre, expert, "C/E" pair)
+SORT_ROLE = Qt.ItemDataRole.UserRole + 2    # a value that sorts right (numbers as numbers)
+
+
+# -- a read-only table of records -------------------------------------------------------
+@dataclass(frozen=True)
+class Column:
+    header: Callable[[], str]            # translated when shown
+    numeric: bool = False
+    toned: bool = False                  # shows the row's tone as a coloured dot
+
+
+class RecordTableModel(QAbstractTableModel):
+    """Rows of already-formatted cells, each row with its id; read-only. ``sort_keys``
+    (optional, per row) give the sort value of numeric cells."""
+
+    def __init__(self, columns: Sequence[Column], parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._columns = tuple(columns)
+        self._ids: list[str] = []
+        self._rows: list[tuple[str, ...]] = []
+        self._sort: list[tuple[Any, ...]] = []
+        self._tips: list[tuple[str, ...]] = []
+        self._tones: list[str | None] = []
+
+    def set_rows(self, ids: Sequence[str], rows: Sequence[Sequence[str]],
+                 sort_keys: Sequence[Sequence[Any]] | None = None,
+                 tips: Sequence[Sequence[str]] | None = None,
+                 tones: Sequence[str | None] | None = None) -> None:
+        width = len(self._columns)
+        if any(len(r) != width for r in rows) or len(ids) != len(rows):
+            raise ValueError("every row needs an id and one cell per column")
+        self.beginResetModel()
+        self._ids = [str(i) for i in ids]
+        self._rows = [tuple(str(c) for c in r) for r in rows]
+        self._sort = [tuple(s) for s in sort_keys] if sort_keys else [tuple(r) for r in
+                                                                       self._rows]
+        self._tips = [tuple(t) for t in tips] if tips else [("",) * width] * len(self._rows)
+        self._tones = list(tones) if tones else [None] * len(self._rows)
+        self.endResetModel()
+
+    def row_id(self, row: int) -> str | None:
+        return self._ids[row] if 0 <= row < len(self._ids) else None
+
+    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self._columns)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(self._columns):
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._columns[section].header()
+        if role == Qt.ItemDataRole.TextAlignmentRole and self._columns[section].numeric:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return (Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+                | Qt.ItemFlag.ItemNeverHasChildren)
+
+    def data(self, index: QModelIndex | QPersistentModelIndex,
+             role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or index.parent().isValid():
+            return None
+        row, column = index.row(), index.column()
+        if not (0 <= row < len(self._rows) and 0 <= column < len(self._columns)):
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._rows[row][column]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self._tips[row][column] or None
+        if role == Qt.ItemDataRole.TextAlignmentRole and self._columns[column].numeric:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.DecorationRole and self._columns[column].toned \
+                and self._tones[row]:
+            return theme.dot_icon(self._tones[row])
+        if role == ID_ROLE:
+            return self._ids[row]
+        if role == SORT_ROLE:
+            return _sortable(self._sort[row][column])
+        return None
+
+
+def _sortable(value: Any) -> Any:
+    """Numbers sort as numbers, empty cells last, everything else as text."""
+    if value is None or value == "":
+        return float("inf")
+    if isinstance(value, int | float):
+        return float(value)
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return str(value)
+
+
+class ToneProxyModel(QIdentityProxyModel):
+    """Adds a coloured status dot to one column of a source model: ``tone_of(status)``
+    maps the source's ``status_role`` value of that row to a tone of ``theme``."""
+
+    def __init__(self, column: int, status_role: int, tone_of: Callable[[str], str | None],
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._column = column
+        self._status_role = status_role
+        self._tone_of = tone_of
+
+    def data(self, index: QModelIndex | QPersistentModelIndex,
+             role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role == Qt.ItemDataRole.DecorationRole and index.isValid() \
+                and index.column() == self._column:
+            status = super().data(index, self._status_role)
+            tone = self._tone_of(str(status)) if status else None
+            return theme.dot_icon(tone) if tone else None
+        return super().data(index, role)
+
+
+# -- the views --------------------------------------------------------------------------
+class MainView(QWidget):
+    """A page of the window: a heading, a line of context and a table.
+
+    Signals:
+        activated(str) — the id of the row the user opened (double-click or Enter)
+    """
+
+    activated = Signal(str)
+    view_id = ""
+    icon_name = ""
+
+    def __init__(self, ws: Workspace, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ws = ws
+        self.setObjectName(f"view_{self.view_id}")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 20, 24, 12)
+        layout.setSpacing(6)
+        self.title_label = QLabel(self.title(), self)
+        self.title_label.setObjectName("view_title")
+        self.title_label.setFont(theme.heading_font(self.font()))
+        self.summary_label = QLabel(self)
+        self.summary_label.setObjectName("view_summary")
+        self.summary_label.setWordWrap(True)
+        theme.set_muted(self.summary_label)
+        self.table = QTableView(self)
+        self.table.setObjectName("view_table")
+        self.table.setAccessibleName(self.title())
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.setSortingEnabled(True)
+        self.table.setWordWrap(False)
+        self.table.setShowGrid(False)
+        self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setDefaultSectionSize(
+            max(28, self.fontMetrics().height() + 12))
+        header = self.table.horizontalHeader()
+        header.setHighlightSections(False)
+        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        header.setStretchLastSection(True)
+        self.table.activated.connect(self._on_table_activated)
+        self.note_label = QLabel(self)
+        self.note_label.setObjectName("view_note")
+        self.note_label.setWordWrap(True)
+        theme.set_muted(self.note_label)
+        self.note_label.setVisible(False)
+        layout.addWidget(self.title_label)
+        layout.addWidget(self.summary_label)
+        layout.addSpacing(8)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.note_label)
+
+    def title(self) -> str:
+        raise NotImplementedError
+
+    def refresh(self) -> None:
+        """Read the workspace again."""
+
+    def set_note(self, text: str) -> None:
+        self.note_label.setText(text)
+        self.note_label.setVisible(bool(text))
+
+    def _fit_columns(self, stretch: int | None = None) -> None:
+        header = self.table.horizontalHeader()
+        self.table.resizeColumnsToContents()
+        for column in range(header.count()):
+            if header.sectionSize(column) > 360:
+                header.resizeSection(column, 360)
+        if stretch is not None:
+            header.setStretchLastSection(False)
+            header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+
+    @Slot(QModelIndex)
+    def _on_table_activated(self, index: QModelIndex) -> None:
+        row_id = index.data(ID_ROLE)
+        if row_id:
+            self.activated.emit(str(row_id))
+
+
+class _RecordView(MainView):
+    """A view over a ``RecordTableModel`` behind a sorting proxy."""
+
+    columns: tuple[Column, ...] = ()
+    stretch_column: int | None = None
+
+    def __init__(self, ws: Workspace, parent: QWidget | None = None) -> None:
+        super().__init__(ws, parent)
+        self.model = RecordTableModel(self.columns, self)
+        self.proxy = QSortFilterProxyModel(self)
+        self.proxy.setSortRole(SORT_ROLE)
+        self.proxy.setSourceModel(self.model)
+        self.table.setModel(self.proxy)
+        self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+        self.set_note(_("First version: this view only shows the workspace; the "
+                        "secretary's editing views follow."))
+        self.refresh()
+
+    def refresh(self) -> None:
+        try:
+            self.load()
+        except CmrcError as exc:
+            self.model.set_rows([], [])
+            self.summary_label.setText(str(exc))
+        self._fit_columns(self.stretch_column)
+
+    def load(self) -> None:
+        raise NotImplementedError
+
+
+class MyCentresView(MainView):
+    """The expert's centres with the status of each sheet."""
+
+    view_id = "my_centres"
+    icon_name = "my-centres"
+
+    def __init__(self, ws: Workspace, parent: QWidget | None = None) -> None:
+        super().__init__(ws, parent)
+        from cmrc_desktop.ui.models import centre_status as cs
+
+        self._id_role = cs.CENTRE_ID_ROLE
+        self.model = cs.CentreStatusModel(ws, parent=self)
+        tones = {cs.NOT_STARTED: theme.IDLE, cs.IN_PROGRESS: theme.ACTIVE,
+                 cs.FINALISED: theme.INFO, cs.SIGNED: theme.GOOD, cs.EXPORTED: theme.GOOD}
+        self.proxy = ToneProxyModel(cs.COL_STATUS, cs.STATUS_ROLE, tones.get, self)
+        self.proxy.setSourceModel(self.model)
+        self.table.setModel(self.proxy)
+        self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+        self.refresh()
+
+    def title(self) -> str:
+        return _("My centres")
+
+    def refresh(self) -> None:
+        from cmrc_desktop.ui.models.centre_status import STATUSES, status_label
+
+        self.model.refresh()
+        self.model.fetch_all()
+        counts = {s: 0 for s in STATUSES}
+        for row in range(self.model.rowCount()):
+            centre_id = self.model.centre_id(row)
+            status = self.model.status(centre_id) if centre_id else None
+            if status:
+                counts[status] += 1
+        total = self.model.rowCount()
+        parts = [f"{status_label(s)} {n}" for s, n in counts.items() if n]
+        self.summary_label.setText(
+            ngettext("{n} centre assigned to you", "{n} centres assigned to you", total)
+            .format(n=total) + ("  ·  " + "  ·  ".join(parts) if parts else "")
+            + "  ·  " + _("Double-click a centre to open its scoring form."))
+        self._fit_columns(1)
+
+    @Slot(QModelIndex)
+    def _on_table_activated(self, index: QModelIndex) -> None:
+        centre_id = index.data(self._id_role)
+        if centre_id:
+            self.activated.emit(str(centre_id))
+
+
+class CentresView(_RecordView):
+    view_id = "centres"
+    icon_name = "centres"
+    columns = (Column(lambda: _("Centre ID")), Column(lambda: _("Centre name")),
+               Column(lambda: _("Level")), Column(lambda: _("Disease field")),
+               Column(lambda: _("Host institution")), Column(lambda: _("City")),
+               Column(lambda: _("Experts assigned"), numeric=True),
+               Column(lambda: _("Documents"), numeric=True))
+    stretch_column = 4
+
+    def title(self) -> str:
+        return _("Centres")
+
+    def load(self) -> None:
+        from cmrc_desktop.storage import centre_repo, dossier_repo, expert_repo
+
+        db, cat = self.ws.db, catalog()
+        experts: dict[str, int] = {}
+        for _expert, centre in expert_repo.list_assignments(db):
+            experts[centre] = experts.get(centre, 0) + 1
+        ids, rows, keys, tips = [], [], [], []
+        for c in centre_repo.list_centres(db):
+            level = cat.level(c.level)
+            field = cat.field(c.field)
+            docs = len(dossier_repo.list_documents(db, c.id))
+            row = (c.id, c.name, level.display if level else c.level,
+                   field.display if field else c.field, c.host,
+                   c.city or c.province, str(experts.get(c.id, 0)), str(docs))
+            ids.append(c.id)
+            rows.append(row)
+            keys.append((*row[:6], experts.get(c.id, 0), docs))
+            tips.append(("", c.name, "", c.sub_field, c.host, c.province, "", ""))
+        self.model.set_rows(ids, rows, keys, tips)
+        self.summary_label.setText(
+            ngettext("{n} centre in this batch", "{n} centres in this batch", len(ids))
+            .format(n=len(ids)))
+
+
+class ExpertsView(_RecordView):
+    view_id = "experts"
+    icon_name = "experts"
+    columns = (Column(lambda: _("Expert ID")), Column(lambda: _("Name")),
+               Column(lambda: _("Institution")), Column(lambda: _("Professional title")),
+               Column(lambda: _("Specialty")), Column(lambda: _("Centres assigned"), numeric=True),
+               Column(lambda: _("Conflicts of interest"), numeric=True))
+    stretch_column = 2
+
+    def title(self) -> str:
+        return _("Experts")
+
+    def load(self) -> None:
+        from cmrc_desktop.storage import expert_repo
+
+        db = self.ws.db
+        assigned: dict[str, int] = {}
+        for expert, _centre in expert_repo.list_assignments(db):
+            assigned[expert] = assigned.get(expert, 0) + 1
+        conflicts: dict[str, list[str]] = {}
+        for c in expert_repo.list_conflicts(db):
+            conflicts.setdefault(c.expert_id, []).append(f"{c.centre_id}: {c.reason}")
+        ids, rows, keys, tips = [], [], [], []
+        for e in expert_repo.list_experts(db):
+            n, k = assigned.get(e.id, 0), len(conflicts.get(e.id, []))
+            row = (e.id, e.name, e.institution, e.title, e.specialty, str(n), str(k))
+            ids.append(e.id)
+            rows.append(row)
+            keys.append((*row[:5], n, k))
+            tips.append(("", "", e.institution, "", e.specialty, "",
+                         "\n".join(conflicts.get(e.id, []))))
+        self.model.set_rows(ids, rows, keys, tips)
+        self.summary_label.setText(
+            ngettext("{n} expert on the panel", "{n} experts on the panel", len(ids))
+            .format(n=len(ids)))
+
+
+class ReturnsView(_RecordView):
+    view_id = "returns"
+    icon_name = "returns"
+    columns = (Column(lambda: _("Centre ID")), Column(lambda: _("Centre name")),
+               Column(lambda: _("Expert ID")), Column(lambda: _("Expert")),
+               Column(lambda: _("Scoresheet"), toned=True),
+               Column(lambda: _("Revision"), numeric=True))
+    stretch_column = 1
+
+    def title(self) -> str:
+        return _("Returns")
+
+    def load(self) -> None:
+        from cmrc_desktop.services import status as st
+        from cmrc_desktop.services.status import RECEIVED, completeness, state_label
+        from cmrc_desktop.storage import centre_repo, expert_repo
+
+        db = self.ws.db
+        names = {c.id: c.name for c in centre_repo.list_centres(db)}
+        experts = {e.id: e.name for e in expert_repo.list_experts(db)}
+        tone = {st.MISSING: theme.BAD, st.DRAFT: theme.ACTIVE, st.RECEIVED: theme.GOOD,
+                st.SUPERSEDED: theme.IDLE, st.CONFLICT: theme.BAD}
+        ids, rows, keys, tones = [], [], [], []
+        received = 0
+        for centre_id, statuses in sorted(completeness(self.ws).items()):
+            for s in statuses:
+                received += s.state == RECEIVED
+                revision = "" if s.revision is None else str(s.revision)
+                row = (centre_id, names.get(centre_id, ""), s.expert_id,
+                       experts.get(s.expert_id, ""), state_label(s.state), revision)
+                ids.append(f"{centre_id}/{s.expert_id}")
+                rows.append(row)
+                keys.append((*row[:5], s.revision))
+                tones.append(tone.get(s.state))
+        self.model.set_rows(ids, rows, keys, tones=tones)
+        self.summary_label.setText(
+            _("{received} of {total} assigned scoresheets received").format(
+                received=received, total=len(ids)))
+
+
+class ResultsView(_RecordView):
+    view_id = "results"
+    icon_name = "results"
+    columns = (Column(lambda: _("Rank"), numeric=True), Column(lambda: _("Centre ID")),
+               Column(lambda: _("Centre name")), Column(lambda: _("Final score"), numeric=True),
+               Column(lambda: _("Grade")), Column(lambda: _("Flags")))
+    stretch_column = 2
+
+    def title(self) -> str:
+        return _("Results")
+
+    def load(self) -> None:
+        from cmrc_desktop.exchange.report_data import flag_label, flag_text
+        from cmrc_desktop.services.results import grade_workspace
+        from cmrc_desktop.storage import centre_repo
+
+        result = grade_workspace(self.ws)
+        scheme = result.scheme
+        names = {c.id: c.name for c in centre_repo.list_centres(self.ws.db)}
+        ids, rows, keys, tips = [], [], [], []
+        for c in result.centres:
+            final = "" if c.final_rounded is None else format(c.final_rounded, "f")
+            grade = c.grade.display if c.grade else ""
+            rank = "" if c.rank is None else str(c.rank)
+            row = (rank, c.centre, names.get(c.centre, ""), final, grade,
+                   ", ".join(flag_label(f) for f in c.flags))
+            ids.append(c.centre)
+            rows.append(row)
+            keys.append((c.rank, c.centre, row[2],
+                         None if c.final_rounded is None else float(c.final_rounded),
+                         grade, row[5]))
+            tips.append(("", "", "", "", "", "\n".join(flag_text(f, scheme) for f in c.flags)))
+        self.model.set_rows(ids, rows, keys, tips)
+        graded = sum(1 for c in result.centres if c.final_rounded is not None)
+        self.summary_label.setText(
+            _("Scheme: {scheme}  ·  {graded} of {total} centres graded from the received "
+              "scoresheets").format(scheme=scheme.display or scheme.id,
+                                    graded=graded, total=len(result.centres)))
+
+
+EXPERT_VIEWS: tuple[type[MainView], ...] = (MyCentresView,)
+SECRETARY_VIEWS: tuple[type[MainView], ...] = (CentresView, ExpertsView, ReturnsView,
+                                               ResultsView)
