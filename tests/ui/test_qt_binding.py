@@ -16,13 +16,11 @@ class _Emitter(QObject):
 
 def test_emitting_signals_keeps_reference_counts_of_true_and_false(qapp):
     emitter = _Emitter()
-    received = []
-    emitter.valued.connect(received.append)
+    emitter.valued.connect(lambda value: None)
     before = (sys.getrefcount(True), sys.getrefcount(False))
     for _ in range(200):
         emitter.pinged.emit()
         emitter.valued.emit(True)
     after = (sys.getrefcount(True), sys.getrefcount(False))
-    received.clear()
     assert after[0] - before[0] > -50, "the Qt binding leaks references to True"
     assert after[1] - before[1] > -50, "the Qt binding leaks references to False"
