@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QDialogButtonBox, QPlainTextEdit
 
@@ -233,7 +233,7 @@ def test_dropping_a_panel_package_opens_the_import_dialog(window, demo_dir):
     package = sorted((demo_dir / "packages").glob("*.cmrcpkg"))[0]
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(package))])
-    enter = QDragEnterEvent(QPointF(10, 10), Qt.DropAction.CopyAction, mime,
+    enter = QDragEnterEvent(QPoint(10, 10), Qt.DropAction.CopyAction, mime,
                             Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
     window.dragEnterEvent(enter)
     assert enter.isAccepted()
@@ -251,7 +251,7 @@ def test_other_files_are_not_accepted_for_dropping(window, tmp_path):
     other.write_text("x")
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(other))])
-    enter = QDragEnterEvent(QPointF(10, 10), Qt.DropAction.CopyAction, mime,
+    enter = QDragEnterEvent(QPoint(10, 10), Qt.DropAction.CopyAction, mime,
                             Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
     window.dragEnterEvent(enter)
     assert not enter.isAccepted()
