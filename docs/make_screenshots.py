@@ -4,7 +4,8 @@
 
 Builds a demo (unless ``--demo`` names one already built), opens the main window on the
 secretary workspace and on an expert workspace, and saves ``widget.grab()`` of every
-main view and of the shell's dialogs into ``docs/screenshots/``. The settings used are
+main view, of the shell's dialogs and of the sign-and-export dialog into
+``docs/screenshots/`` (``--only NAME …`` saves just those). The settings used are
 a throw-away file, never the user's.
 """
 
@@ -35,6 +36,60 @@ def build(demo: Path) -> Path:
     return demo
 
 
+def signature_strokes() -> list[list[tuple[float, float, float]]]:
+    """A hand-written-looking signature for the pad (logical 360 × 120 canvas): two
+    looping cursive words (prolate cycloids) and a flourish, with a pen's pressure."""
+    import math
+
+    def word(x0: float, y0: float, loops: int, advance: float, reach: float,
+             height: float, steps: int = 160) -> list[tuple[float, float, float]]:
+        points = []
+        end = 2 * math.pi * loops + math.pi / 2
+        for i in range(steps):
+            t = end * i / (steps - 1)
+            fade = 1 - 0.35 * t / end
+            x = x0 + advance * t - reach * math.sin(t)
+            y = y0 - height * fade * (0.5 + 0.5 * math.cos(t)) - 4 * math.sin(t / 3)
+            points.append((x, y, 0.3 + 0.45 * math.sin(math.pi * i / (steps - 1)) ** 0.5))
+        return points
+
+    first = word(44, 86, 4, 6.5, 9.0, 46)
+    second = word(first[-1][0] + 20, 84, 3, 6.0, 8.0, 30)
+    tail = second[-1]
+    flourish = [(tail[0] + 22 * math.sin(i / 24 * math.pi / 2),
+                 tail[1] + 10 - 4 * math.sin(i / 24 * math.pi), 0.5 - 0.35 * i / 24)
+                for i in range(25)]
+    underline = [(52 + 250 * i / 39, 101 - 5 * math.sin(i / 39 * math.pi),
+                  0.55 - 0.4 * i / 39) for i in range(40)]
+    return [first, second + flourish, underline]
+
+
+def shoot_sign_export(window, expert: Path, workdir: Path, shot) -> None:
+    """The sign-and-export dialog over a copy of an expert workspace whose first sheet
+    is complete but not signed yet (the demo signs every sheet: reopen one)."""
+    import shutil
+
+    from cmrc_desktop.domain.workspace import SheetState
+    from cmrc_desktop.services import scoring
+    from cmrc_desktop.storage import expert_repo
+
+    copy = workdir / "expert-sign-export"
+    shutil.rmtree(copy, ignore_errors=True)
+    shutil.copytree(expert, copy)
+    ws = window.load_workspace(copy)
+    owner = ws.batch.owner_expert_id
+    centre = expert_repo.list_assignments(ws.db, expert_id=owner)[0][1]
+    scoring.set_sheet_state(ws, owner, centre, SheetState.DRAFT)   # revision 2, complete
+    window.refresh_current_view()
+    dialog = window.show_sign_export_dialog([centre])
+    for stroke in signature_strokes():
+        dialog.ui.signature_pad.add_stroke(stroke)
+    dialog.ui.folder_edit.setText("/media/expert/U盘/评分表")
+    dialog.ui.password_edit.setText(DEMO_PASSWORD)
+    shot(dialog, "sign-export-dialog")
+    dialog.close()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--demo", type=Path, help="an existing demo folder (else a new one)")
@@ -42,6 +97,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=OUT)
     parser.add_argument("--no-dark", action="store_true",
                         help="skip the dark-palette screenshots")
+    parser.add_argument("--only", nargs="+", metavar="NAME",
+                        help="save only these screenshots (names without .png)")
     args = parser.parse_args(argv)
 
     with tempfile.TemporaryDirectory(prefix="cmrc-shots-") as tmp:
@@ -65,6 +122,8 @@ def main(argv: list[str] | None = None) -> int:
             widget.show()
             for _ in range(3):
                 app.processEvents()
+            if args.only and name not in args.only:
+                return
             path = args.out / f"{name}.png"
             widget.grab().save(str(path))
             saved.append(path)
@@ -97,6 +156,8 @@ def main(argv: list[str] | None = None) -> int:
         window.show_new_workspace_dialog()
         shot(window.dialog, "new-workspace-dialog")
         window.dialog.close()
+
+        shoot_sign_export(window, experts[0], Path(tmp), shot)
 
         if not args.no_dark:   # what a system in dark mode gets
             from PySide6.QtCore import Qt

@@ -12,21 +12,34 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QEvent, QSize, QStandardPaths, Qt, Signal, Slot
+from PySide6.QtCore import (
+    QByteArray,
+    QEvent,
+    QObject,
+    QSize,
+    QStandardPaths,
+    Qt,
+    Signal,
+    Slot,
+)
 from PySide6.QtGui import (
     QAction,
     QActionGroup,
     QCloseEvent,
     QDragEnterEvent,
     QDropEvent,
+    QKeyEvent,
     QKeySequence,
 )
 from PySide6.QtWidgets import (
     QApplication,
     QFrame,
     QLabel,
+    QLineEdit,
     QListWidgetItem,
     QMainWindow,
+    QPlainTextEdit,
+    QToolBar,
     QWidget,
 )
 
@@ -37,6 +50,7 @@ from cmrc_desktop.services.workspace import Workspace, open_workspace
 from cmrc_desktop.ui import theme
 from cmrc_desktop.ui.dialogs.package_import import PACKAGE_SUFFIX
 from cmrc_desktop.ui.forms.ui_main_window import Ui_MainWindow
+from cmrc_desktop.ui.key_session import KeySession
 from cmrc_desktop.ui.main_views import EXPERT_VIEWS, SECRETARY_VIEWS, MainView
 from cmrc_desktop.ui.prompts import Prompts, error_text
 from cmrc_desktop.ui.settings import (
@@ -91,6 +105,7 @@ class MainWindow(QMainWindow):
         self.workspace: Workspace | None = None
         self.views: list[MainView] = []
         self.dialog: QWidget | None = None          # the dialog open now (tests look)
+        self.key_session = KeySession(parent=self)   # the expert's opened signing key
         self.ui = Ui_MainWindow()
         self.ui.setupUi(self)
         self.setWindowIcon(theme.app_icon())
@@ -265,8 +280,11 @@ class MainWindow(QMainWindow):
             return None
         window = self.scoring_windows.get(centre_id)
         if window is None:
-            window = ScoringWindow(ws, ws.batch.owner_expert_id, centre_id, self.prompts, self)
+            window = ScoringWindow(ws, ws.batch.owner_expert_id, centre_id, self.prompts, self,
+                                   key_session=self.key_session, settings=self.settings)
             window.closed.connect(self._on_scoring_window_closed)
+            window.sheets_changed.connect(self._on_sheets_changed)
+            window.form.sheet_state_changed.connect(self._on_scoring_form_sheet_state_changed)
             self.scoring_windows[centre_id] = window
         window.show()
         window.raise_()
@@ -277,6 +295,89 @@ class MainWindow(QMainWindow):
     def _on_scoring_window_closed(self, centre_id: str) -> None:
         self.scoring_windows.pop(centre_id, None)
         self.refresh_current_view()
+
+    def show_sign_export_dialog(self, centre_ids: list[str] | None = None) -> QWidget | None:
+        """Finalise, sign and export one centre's sheet, or (``None``) every finished
+        sheet of the expert; open scoring forms are committed first and reloaded after."""
+        from cmrc_desktop.ui.dialogs.sign_export import SignExportDialog
+
+        ws = self.workspace
+        if ws is None or not ws.batch.owner_expert_id:
+            return None
+        for centre_id, window in self.scoring_windows.items():
+            if (centre_ids is None or centre_id in centre_ids) and not window.form.flush():
+                self.prompts.warning(self, _("Finalise, sign and export"), _(
+                    "The scoring form of {centre} shows values that are not saved. Correct "
+                    "them first.").format(centre=centre_id))
+                window.show()
+                window.raise_()
+                return None
+        dialog = SignExportDialog(ws, ws.batch.owner_expert_id, centre_ids, self,
+                                  key_session=self.key_session, settings=self.settings,
+                                  prompts=self.prompts)
+        dialog.sheets_changed.connect(self._on_sheets_changed)
+        self._open_dialog(dialog)
+        return dialog
+
+    @Slot(list)
+    def _on_sheets_changed(self, centre_ids: list) -> None:
+        """Sheets were finalised, signed or exported: show it in their forms and in
+        "My centres"."""
+        sender = self.sender()
+        for centre_id in centre_ids:
+            window = self.scoring_windows.get(str(centre_id))
+            if window is not None and window is not sender:   # it reloaded its own form
+                window.form.reload()
+        for view in self.views:
+            if view.view_id == "my_centres":
+                view.refresh()
+
+    @Slot(str)
+    def _on_scoring_form_sheet_state_changed(self, _state: str) -> None:
+        self._on_sheets_changed([])
+
+    def _selected_centre(self) -> str | None:
+        """The centre of the current row of "My centres" (None without one)."""
+        from cmrc_desktop.ui.models.centre_status import CENTRE_ID_ROLE
+
+        view = next((v for v in self.views if v.view_id == "my_centres"), None)
+        index = view.table.currentIndex() if view is not None else None
+        centre_id = index.data(CENTRE_ID_ROLE) if index is not None and index.isValid() \
+            else None
+        return str(centre_id) if centre_id else None
+
+    def _add_my_centres_actions(self, view: MainView) -> None:
+        """The context menu of "My centres": open a centre, sign and export it, or
+        sign and export every finished sheet."""
+        table = view.table
+        open_form = QAction(_("&Open scoring form"), table)
+        open_form.triggered.connect(self._on_open_form_triggered)
+        sign_one = QAction(_("&Finalise, sign and export…"), table)
+        sign_one.setObjectName("action_sign_export_centre")
+        sign_one.triggered.connect(self._on_sign_export_centre_triggered)
+        sign_all = QAction(_("Sign and export &all finished sheets…"), table)
+        sign_all.setObjectName("action_sign_export_all")
+        sign_all.triggered.connect(self._on_sign_export_all_triggered)
+        separator = QAction(table)
+        separator.setSeparator(True)
+        table.addActions([open_form, separator, sign_one, sign_all])
+        table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+
+    @Slot()
+    def _on_open_form_triggered(self) -> None:
+        centre_id = self._selected_centre()
+        if centre_id:
+            self.open_scoring_form(centre_id)
+
+    @Slot()
+    def _on_sign_export_centre_triggered(self) -> None:
+        centre_id = self._selected_centre()
+        if centre_id:
+            self.show_sign_export_dialog([centre_id])
+
+    @Slot()
+    def _on_sign_export_all_triggered(self) -> None:
+        self.show_sign_export_dialog(None)
 
     @Slot()
     def close_workspace(self) -> None:
@@ -296,6 +397,7 @@ class MainWindow(QMainWindow):
             action.deleteLater()
         self.views = []
         self._views_separator.setVisible(False)
+        self.key_session.forget()
         self.workspace.close()
         self.workspace = None
         self._show_welcome()
@@ -323,6 +425,7 @@ class MainWindow(QMainWindow):
         self._views_separator.setVisible(True)
         if view.view_id == "my_centres":
             view.activated.connect(self.centre_activated)
+            self._add_my_centres_actions(view)
 
     def _show_welcome(self) -> None:
         self.ui.view_stack.setCurrentIndex(WELCOME_PAGE)
@@ -547,28 +650,98 @@ class MainWindow(QMainWindow):
 
 class ScoringWindow(QMainWindow):
     """A window around one centre's ``ScoringForm``; closing it commits what was typed.
+    "Finalise, sign and export…" (Ctrl+E) opens the ``SignExportDialog`` for the centre.
 
     Signals:
         closed(str) — the window closed (the centre id)
+        sheets_changed(list) — the sheet was finalised, signed or exported (centre ids)
     """
 
     closed = Signal(str)
+    sheets_changed = Signal(list)
 
     def __init__(self, ws: Workspace, expert_id: str, centre_id: str, prompts: Prompts,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, *, key_session: KeySession | None = None,
+                 settings: Settings | None = None) -> None:
         super().__init__(parent, Qt.WindowType.Window)
         from cmrc_desktop.storage import centre_repo
         from cmrc_desktop.ui.scoring_form import ScoringForm
 
+        self.ws = ws
+        self.expert_id = expert_id
         self.centre_id = centre_id
+        self.prompts = prompts
+        self.key_session = key_session or KeySession(parent=self)
+        self.settings = settings
+        self.dialog: QWidget | None = None          # the dialog open now (tests look)
         self.form = ScoringForm(ws, expert_id, centre_id, prompts=prompts)
         self.setCentralWidget(self.form)
         centre = centre_repo.get_centre(ws.db, centre_id)
         self.setWindowTitle(f"{centre.id} {centre.name} — CMRC Desktop")
+        self.action_sign_export = QAction(_("&Finalise, sign and export…"), self)
+        self.action_sign_export.setObjectName("action_sign_export")
+        self.action_sign_export.setShortcut(QKeySequence("Ctrl+E"))
+        self.action_sign_export.setToolTip(_(
+            "Lock the sheet, sign it with your key and export it as Excel and PDF (Ctrl+E)"))
+        self.action_sign_export.triggered.connect(self._on_action_sign_export_triggered)
         edit = self.menuBar().addMenu(_("&Edit"))
         edit.addAction(self.form.undo_action)
         edit.addAction(self.form.redo_action)
+        sheet_menu = self.menuBar().addMenu(_("&Sheet"))
+        sheet_menu.addAction(self.action_sign_export)
+        toolbar = QToolBar(_("Sheet"), self)
+        toolbar.setObjectName("sheet_toolbar")
+        toolbar.setMovable(False)
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        toolbar.addAction(self.action_sign_export)
+        self.addToolBar(toolbar)
+        # text fields claim Ctrl+E (end of line) on X11 desktops: let the action have it
+        for edit in self.form.findChildren(QLineEdit) + self.form.findChildren(
+                QPlainTextEdit):
+            edit.installEventFilter(self)
         self.resize(1280, 860)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent) \
+                and QKeySequence(event.keyCombination()) == self.action_sign_export.shortcut():
+            event.ignore()     # not overridden: the shortcut of the action fires
+            return True
+        return super().eventFilter(watched, event)
+
+    def show_sign_export_dialog(self) -> QWidget | None:
+        """Commit what is typed, then open the dialog (None when values on the form are
+        refused and must be corrected first)."""
+        from cmrc_desktop.ui.dialogs.sign_export import SignExportDialog
+
+        if not self.form.flush():
+            self.prompts.warning(self, _("Finalise, sign and export"), _(
+                "Some values on the form are not saved (they are marked). Correct them "
+                "first."))
+            return None
+        dialog = SignExportDialog(self.ws, self.expert_id, [self.centre_id], self,
+                                  key_session=self.key_session, settings=self.settings,
+                                  prompts=self.prompts)
+        dialog.sheets_changed.connect(self._on_dialog_sheets_changed)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        # a bound slot, not a lambda holding the dialog: with PySide6 6.12.0 such a lambda
+        # in the dialog's own connection crashed once the window was deleted before it
+        dialog.finished.connect(self._on_dialog_finished)
+        self.dialog = dialog
+        dialog.open()
+        return dialog
+
+    @Slot(int)
+    def _on_dialog_finished(self, _result: int) -> None:
+        self.dialog = None
+
+    @Slot()
+    def _on_action_sign_export_triggered(self) -> None:
+        self.show_sign_export_dialog()
+
+    @Slot(list)
+    def _on_dialog_sheets_changed(self, centre_ids: list) -> None:
+        self.form.reload()
+        self.sheets_changed.emit(list(centre_ids))
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         self.form.flush()
