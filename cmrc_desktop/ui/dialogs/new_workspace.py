@@ -9,7 +9,7 @@ from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import QStandardPaths, Signal, Slot
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QWidget
+from PySide6.QtWidgets import QWidget
 
 from cmrc_desktop.domain.errors import InputError
 from cmrc_desktop.domain.workspace import Role, Stage, label
@@ -17,7 +17,8 @@ from cmrc_desktop.i18n import _
 from cmrc_desktop.scoring.builtin import DEFAULT_SCHEME, builtin_schemes
 from cmrc_desktop.services.keyring import check_new_password
 from cmrc_desktop.services.workspace import DB_NAME
-from cmrc_desktop.ui import tasks, theme
+from cmrc_desktop.ui import tasks
+from cmrc_desktop.ui.dialogs.task_dialog import TaskDialog
 from cmrc_desktop.ui.forms.ui_new_workspace_dialog import Ui_NewWorkspaceDialog
 from cmrc_desktop.ui.prompts import Prompts
 
@@ -51,7 +52,7 @@ def create_secretary_workspace(request: NewBatchRequest) -> Path:
     return request.folder
 
 
-class NewWorkspaceDialog(QDialog):
+class NewWorkspaceDialog(TaskDialog):
     """Signals:
         created(str) — the folder of the new workspace, after the dialog accepted
     """
@@ -114,11 +115,6 @@ class NewWorkspaceDialog(QDialog):
                                stage=Stage(self.ui.stage_combo.currentData()),
                                password=password)
 
-    def show_error(self, message: str) -> None:
-        theme.set_error(self.ui.error_label)
-        self.ui.error_label.setText(message)
-        self.ui.error_label.setVisible(bool(message))
-
     # -- slots ---------------------------------------------------------------------------
     @Slot()
     def _on_folder_button_clicked(self) -> None:
@@ -128,29 +124,8 @@ class NewWorkspaceDialog(QDialog):
 
     @Slot()
     def _on_button_box_accepted(self) -> None:
-        try:
-            request = self.save()
-        except InputError as exc:
-            self.show_error(str(exc))
-            return
-        self.show_error("")
-        self._set_busy(True)
-        self.task = tasks.run_with_progress(
-            self, _("Creating the workspace and the batch key…"),
-            lambda _ctx: create_secretary_workspace(request),
-            self._on_task_done, on_error=self._on_task_failed)
-
-    def _on_task_done(self, folder: Path) -> None:
-        self._set_busy(False)
-        self.accept()
-        self.created.emit(str(folder))
-
-    def _on_task_failed(self, message: str) -> None:
-        self._set_busy(False)
-        self.show_error(message)
-
-    def _set_busy(self, busy: bool) -> None:
-        self.ui.button_box.button(QDialogButtonBox.StandardButton.Ok).setEnabled(not busy)
+        self.submit(_("Creating the workspace and the batch key…"), create_secretary_workspace,
+                    lambda folder: self.created.emit(str(folder)), self.show_error)
 
 
 def _documents() -> str:

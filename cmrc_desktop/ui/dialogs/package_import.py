@@ -13,13 +13,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import QStandardPaths, Signal, Slot
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QWidget
+from PySide6.QtWidgets import QWidget
 
 from cmrc_desktop.domain.errors import InputError
 from cmrc_desktop.i18n import _
 from cmrc_desktop.services.keyring import check_new_password
 from cmrc_desktop.services.workspace import DB_NAME
-from cmrc_desktop.ui import tasks, theme
+from cmrc_desktop.ui import tasks
+from cmrc_desktop.ui.dialogs.task_dialog import TaskDialog
 from cmrc_desktop.ui.forms.ui_package_import_dialog import Ui_PackageImportDialog
 from cmrc_desktop.ui.prompts import Prompts
 
@@ -59,7 +60,7 @@ def default_workspace_folder(package: Path) -> Path:
     return Path(documents) / WORKSPACES_FOLDER / stem
 
 
-class PackageImportDialog(QDialog):
+class PackageImportDialog(TaskDialog):
     """Signals:
         imported(str) — the folder of the new expert workspace, after the dialog accepted
     """
@@ -127,11 +128,6 @@ class PackageImportDialog(QDialog):
         return PackageImportRequest(package=package, folder=folder, one_time=one_time,
                                     new_password=password)
 
-    def show_error(self, message: str) -> None:
-        theme.set_error(self.ui.error_label)
-        self.ui.error_label.setText(message)
-        self.ui.error_label.setVisible(bool(message))
-
     # -- slots ---------------------------------------------------------------------------
     @Slot(str)
     def _on_package_edit_text_changed(self, text: str) -> None:
@@ -160,27 +156,9 @@ class PackageImportDialog(QDialog):
 
     @Slot()
     def _on_button_box_accepted(self) -> None:
-        try:
-            request = self.save()
-        except InputError as exc:
-            self.show_error(str(exc))
-            return
-        self.show_error("")
-        self._set_busy(True)
-        self.task = tasks.run_with_progress(
-            self, _("Checking and importing the panel package…"),
-            lambda _ctx: import_panel_package(request),
-            self._on_task_done, on_error=self._on_task_failed)
-
-    def _on_task_done(self, folder: Path) -> None:
-        self._set_busy(False)
-        self.accept()
-        self.imported.emit(str(folder))
+        self.submit(_("Checking and importing the panel package…"), import_panel_package,
+                    lambda folder: self.imported.emit(str(folder)), self._on_task_failed)
 
     def _on_task_failed(self, message: str) -> None:
-        self._set_busy(False)
         self.show_error(_("The package was not imported: {reason}").format(reason=message))
         self.ui.one_time_edit.setFocus()
-
-    def _set_busy(self, busy: bool) -> None:
-        self.ui.button_box.button(QDialogButtonBox.StandardButton.Ok).setEnabled(not busy)

@@ -38,6 +38,21 @@ class PagedTableModel(QAbstractTableModel):
         self._shown = 0
 
     # -- size and lazy loading -----------------------------------------------------------
+    def headers(self) -> tuple[str, ...]:
+        """Column titles in the language of the moment; subclasses say which."""
+        raise NotImplementedError
+
+    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.headers())
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        headers = self.headers()
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole \
+                and 0 <= section < len(headers):
+            return headers[section]
+        return None
+
     def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else self._shown
 

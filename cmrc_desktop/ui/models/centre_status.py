@@ -170,15 +170,8 @@ class CentreStatusModel(PagedTableModel):
         return self._rows[centre_id].status
 
     # -- Qt model interface --------------------------------------------------------------
-    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(_headers())
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole \
-                and 0 <= section < len(_headers()):
-            return _headers()[section]
-        return None
+    def headers(self) -> tuple[str, ...]:
+        return _headers()
 
     def data(self, index: QModelIndex | QPersistentModelIndex,
              role: int = Qt.ItemDataRole.DisplayRole) -> object:
