@@ -10,6 +10,10 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+# the panel package's file name suffix, here so the window can recognise a dropped file
+# without importing the package reader (and cryptography) at start-up
+PACKAGE_SUFFIX = ".cmrcpkg"
+
 
 def resources_dir() -> Path:
     frozen = getattr(sys, "_MEIPASS", None)

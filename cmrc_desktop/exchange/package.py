@@ -79,12 +79,13 @@ from cmrc_desktop.exchange.safe_zip import (
     shown,
 )
 from cmrc_desktop.i18n import _
+from cmrc_desktop.paths import PACKAGE_SUFFIX
 from cmrc_desktop.signing import keys
 from cmrc_desktop.signing.keys import KeyPair
 from cmrc_desktop.signing.payload import canonical_json, verify
 
 FORMAT = "cmrc-package/1"
-SUFFIX = ".cmrcpkg"
+SUFFIX = PACKAGE_SUFFIX
 MANIFEST = "manifest.json"
 SIGNATURE = "manifest.sig"
 EXPERT_KEY = "expert-key.p12"

@@ -17,10 +17,12 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
-from cmrc_desktop.signing.keys import KeyPair
+if TYPE_CHECKING:   # cryptography is not needed until a key is opened
+    from cmrc_desktop.signing.keys import KeyPair
 
 IDLE_LIMIT = 15 * 60.0   # seconds without use before the password is asked again
 

@@ -1,9 +1,11 @@
 """The main views of the window, one page each in its stack.
 
-Expert workspace: *My centres* (``CentreStatusModel``). Secretary workspace: *Centres*,
-*Experts*, *Returns* and *Results* — first versions: read-only tables over the
-repositories and services, loaded when the view is refreshed (a batch has tens to a few
-hundred rows); the secretary's editing views replace them in later issues.
+``MainView`` is the page every view builds on (heading, summary line, an optional tool
+bar, a table, a note); ``RecordView`` is a read-only table of formatted records.
+Expert workspace: *My centres* (``CentreStatusModel``); the secretary's views live in
+``cmrc_desktop.ui.secretary``. Which views a workspace lists is ``view_registry``'s; a
+view reads the workspace in ``refresh()``, which the window calls whenever it is shown
+(never in the constructor: views are built lazily and must be cheap to build).
 """
 
 from __future__ import annotations
@@ -28,13 +30,13 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QTableView,
+    QToolBar,
     QVBoxLayout,
     QWidget,
 )
 
 from cmrc_desktop.domain.errors import CmrcError
 from cmrc_desktop.i18n import _, ngettext
-from cmrc_desktop.scoring.builtin import catalog
 from cmrc_desktop.services.workspace import Workspace
 from cmrc_desktop.ui import theme
 
@@ -209,11 +211,24 @@ class MainView(QWidget):
         self.note_label.setWordWrap(True)
         theme.set_muted(self.note_label)
         self.note_label.setVisible(False)
+        self._tool_bar: QToolBar | None = None
         layout.addWidget(self.title_label)
         layout.addWidget(self.summary_label)
         layout.addSpacing(8)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.note_label)
+
+    def tool_bar(self) -> QToolBar:
+        """The view's own tool bar, above its table (made on first use)."""
+        if self._tool_bar is None:
+            bar = QToolBar(self)
+            bar.setObjectName("view_tool_bar")
+            bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+            bar.setIconSize(bar.iconSize() * 0.75)
+            layout = self.layout()
+            layout.insertWidget(layout.indexOf(self.table), bar)
+            self._tool_bar = bar
+        return self._tool_bar
 
     def title(self) -> str:
         raise NotImplementedError
@@ -242,7 +257,7 @@ class MainView(QWidget):
             self.activated.emit(str(row_id))
 
 
-class _RecordView(MainView):
+class RecordView(MainView):
     """A view over a ``RecordTableModel`` behind a sorting proxy."""
 
     columns: tuple[Column, ...] = ()
@@ -256,9 +271,6 @@ class _RecordView(MainView):
         self.proxy.setSourceModel(self.model)
         self.table.setModel(self.proxy)
         self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
-        self.set_note(_("First version: this view only shows the workspace; the "
-                        "secretary's editing views follow."))
-        self.refresh()
 
     def refresh(self) -> None:
         try:
@@ -290,7 +302,6 @@ class MyCentresView(MainView):
         self.proxy.setSourceModel(self.model)
         self.table.setModel(self.proxy)
         self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
-        self.refresh()
 
     def title(self) -> str:
         return _("My centres")
@@ -321,161 +332,4 @@ class MyCentresView(MainView):
             self.activated.emit(str(centre_id))
 
 
-class CentresView(_RecordView):
-    view_id = "centres"
-    icon_name = "centres"
-    columns = (Column(lambda: _("Centre ID")), Column(lambda: _("Centre name")),
-               Column(lambda: _("Level")), Column(lambda: _("Disease field")),
-               Column(lambda: _("Host institution")), Column(lambda: _("City")),
-               Column(lambda: _("Experts assigned"), numeric=True),
-               Column(lambda: _("Documents"), numeric=True))
-    stretch_column = 4
 
-    def title(self) -> str:
-        return _("Centres")
-
-    def load(self) -> None:
-        from cmrc_desktop.storage import centre_repo, dossier_repo, expert_repo
-
-        db, cat = self.ws.db, catalog()
-        experts: dict[str, int] = {}
-        for _expert, centre in expert_repo.list_assignments(db):
-            experts[centre] = experts.get(centre, 0) + 1
-        ids, rows, keys, tips = [], [], [], []
-        for c in centre_repo.list_centres(db):
-            level = cat.level(c.level)
-            field = cat.field(c.field)
-            docs = len(dossier_repo.list_documents(db, c.id))
-            row = (c.id, c.name, level.display if level else c.level,
-                   field.display if field else c.field, c.host,
-                   c.city or c.province, str(experts.get(c.id, 0)), str(docs))
-            ids.append(c.id)
-            rows.append(row)
-            keys.append((*row[:6], experts.get(c.id, 0), docs))
-            tips.append(("", c.name, "", c.sub_field, c.host, c.province, "", ""))
-        self.model.set_rows(ids, rows, keys, tips)
-        self.summary_label.setText(
-            ngettext("{n} centre in this batch", "{n} centres in this batch", len(ids))
-            .format(n=len(ids)))
-
-
-class ExpertsView(_RecordView):
-    view_id = "experts"
-    icon_name = "experts"
-    columns = (Column(lambda: _("Expert ID")), Column(lambda: _("Name")),
-               Column(lambda: _("Institution")), Column(lambda: _("Professional title")),
-               Column(lambda: _("Specialty")), Column(lambda: _("Centres assigned"), numeric=True),
-               Column(lambda: _("Conflicts of interest"), numeric=True))
-    stretch_column = 2
-
-    def title(self) -> str:
-        return _("Experts")
-
-    def load(self) -> None:
-        from cmrc_desktop.storage import expert_repo
-
-        db = self.ws.db
-        assigned: dict[str, int] = {}
-        for expert, _centre in expert_repo.list_assignments(db):
-            assigned[expert] = assigned.get(expert, 0) + 1
-        conflicts: dict[str, list[str]] = {}
-        for c in expert_repo.list_conflicts(db):
-            conflicts.setdefault(c.expert_id, []).append(f"{c.centre_id}: {c.reason}")
-        ids, rows, keys, tips = [], [], [], []
-        for e in expert_repo.list_experts(db):
-            n, k = assigned.get(e.id, 0), len(conflicts.get(e.id, []))
-            row = (e.id, e.name, e.institution, e.title, e.specialty, str(n), str(k))
-            ids.append(e.id)
-            rows.append(row)
-            keys.append((*row[:5], n, k))
-            tips.append(("", "", e.institution, "", e.specialty, "",
-                         "\n".join(conflicts.get(e.id, []))))
-        self.model.set_rows(ids, rows, keys, tips)
-        self.summary_label.setText(
-            ngettext("{n} expert on the panel", "{n} experts on the panel", len(ids))
-            .format(n=len(ids)))
-
-
-class ReturnsView(_RecordView):
-    view_id = "returns"
-    icon_name = "returns"
-    columns = (Column(lambda: _("Centre ID")), Column(lambda: _("Centre name")),
-               Column(lambda: _("Expert ID")), Column(lambda: _("Expert")),
-               Column(lambda: _("Scoresheet"), toned=True),
-               Column(lambda: _("Revision"), numeric=True))
-    stretch_column = 1
-
-    def title(self) -> str:
-        return _("Returns")
-
-    def load(self) -> None:
-        from cmrc_desktop.services import status as st
-        from cmrc_desktop.services.status import RECEIVED, completeness, state_label
-        from cmrc_desktop.storage import centre_repo, expert_repo
-
-        db = self.ws.db
-        names = {c.id: c.name for c in centre_repo.list_centres(db)}
-        experts = {e.id: e.name for e in expert_repo.list_experts(db)}
-        tone = {st.MISSING: theme.BAD, st.DRAFT: theme.ACTIVE, st.RECEIVED: theme.GOOD,
-                st.SUPERSEDED: theme.IDLE, st.CONFLICT: theme.BAD}
-        ids, rows, keys, tones = [], [], [], []
-        received = 0
-        for centre_id, statuses in sorted(completeness(self.ws).items()):
-            for s in statuses:
-                received += s.state == RECEIVED
-                revision = "" if s.revision is None else str(s.revision)
-                row = (centre_id, names.get(centre_id, ""), s.expert_id,
-                       experts.get(s.expert_id, ""), state_label(s.state), revision)
-                ids.append(f"{centre_id}/{s.expert_id}")
-                rows.append(row)
-                keys.append((*row[:5], s.revision))
-                tones.append(tone.get(s.state))
-        self.model.set_rows(ids, rows, keys, tones=tones)
-        self.summary_label.setText(
-            _("{received} of {total} assigned scoresheets received").format(
-                received=received, total=len(ids)))
-
-
-class ResultsView(_RecordView):
-    view_id = "results"
-    icon_name = "results"
-    columns = (Column(lambda: _("Rank"), numeric=True), Column(lambda: _("Centre ID")),
-               Column(lambda: _("Centre name")), Column(lambda: _("Final score"), numeric=True),
-               Column(lambda: _("Grade")), Column(lambda: _("Flags")))
-    stretch_column = 2
-
-    def title(self) -> str:
-        return _("Results")
-
-    def load(self) -> None:
-        from cmrc_desktop.exchange.report_data import flag_label, flag_text
-        from cmrc_desktop.services.results import grade_workspace
-        from cmrc_desktop.storage import centre_repo
-
-        result = grade_workspace(self.ws)
-        scheme = result.scheme
-        names = {c.id: c.name for c in centre_repo.list_centres(self.ws.db)}
-        ids, rows, keys, tips = [], [], [], []
-        for c in result.centres:
-            final = "" if c.final_rounded is None else format(c.final_rounded, "f")
-            grade = c.grade.display if c.grade else ""
-            rank = "" if c.rank is None else str(c.rank)
-            row = (rank, c.centre, names.get(c.centre, ""), final, grade,
-                   ", ".join(flag_label(f) for f in c.flags))
-            ids.append(c.centre)
-            rows.append(row)
-            keys.append((c.rank, c.centre, row[2],
-                         None if c.final_rounded is None else float(c.final_rounded),
-                         grade, row[5]))
-            tips.append(("", "", "", "", "", "\n".join(flag_text(f, scheme) for f in c.flags)))
-        self.model.set_rows(ids, rows, keys, tips)
-        graded = sum(1 for c in result.centres if c.final_rounded is not None)
-        self.summary_label.setText(
-            _("Scheme: {scheme}  ·  {graded} of {total} centres graded from the received "
-              "scoresheets").format(scheme=scheme.display or scheme.id,
-                                    graded=graded, total=len(result.centres)))
-
-
-EXPERT_VIEWS: tuple[type[MainView], ...] = (MyCentresView,)
-SECRETARY_VIEWS: tuple[type[MainView], ...] = (CentresView, ExpertsView, ReturnsView,
-                                               ResultsView)

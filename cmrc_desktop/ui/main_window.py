@@ -46,12 +46,12 @@ from PySide6.QtWidgets import (
 from cmrc_desktop.domain.errors import CmrcError
 from cmrc_desktop.domain.workspace import Role, label
 from cmrc_desktop.i18n import _, language
+from cmrc_desktop.paths import PACKAGE_SUFFIX
 from cmrc_desktop.services.workspace import Workspace, open_workspace
 from cmrc_desktop.ui import theme
-from cmrc_desktop.ui.dialogs.package_import import PACKAGE_SUFFIX
 from cmrc_desktop.ui.forms.ui_main_window import Ui_MainWindow
 from cmrc_desktop.ui.key_session import KeySession
-from cmrc_desktop.ui.main_views import EXPERT_VIEWS, SECRETARY_VIEWS, MainView
+from cmrc_desktop.ui.main_views import MainView
 from cmrc_desktop.ui.prompts import Prompts, error_text
 from cmrc_desktop.ui.settings import (
     LANGUAGE,
@@ -60,6 +60,7 @@ from cmrc_desktop.ui.settings import (
     WINDOW_STATE,
     Settings,
 )
+from cmrc_desktop.ui.view_registry import EXPERT_VIEWS, SECRETARY_VIEWS, ViewSpec
 
 APP_TITLE = "CMRC Desktop"
 WELCOME_PAGE = 0
@@ -103,7 +104,8 @@ class MainWindow(QMainWindow):
         self.settings = settings
         self.prompts = prompts or Prompts()
         self.workspace: Workspace | None = None
-        self.views: list[MainView] = []
+        self._specs: tuple[ViewSpec, ...] = ()
+        self._built: dict[str, MainView] = {}      # views built so far, by id
         self.dialog: QWidget | None = None          # the dialog open now (tests look)
         self.key_session = KeySession(parent=self)   # the expert's opened signing key
         self.ui = Ui_MainWindow()
@@ -240,14 +242,17 @@ class MainWindow(QMainWindow):
         folder = Path(folder).expanduser()
         ws = open_workspace(folder)
         try:
-            views = [cls(ws) for cls in self._view_classes(ws)]
+            specs = self._view_specs(ws)
+            first = self._build_view(specs[0], ws)   # a view that cannot be built: say so now
         except BaseException:
             ws.close()
             raise
         self.close_workspace()
         self.workspace = ws
-        for view in views:
-            self._add_view(view)
+        self._specs = specs
+        for spec in specs:
+            self._add_view(spec)
+        self._adopt_view(first)
         self._show_workspace_info(ws)
         self.settings.add_recent_workspace(folder)
         self.settings.set(LAST_FOLDER, str(folder.absolute().parent))
@@ -255,7 +260,7 @@ class MainWindow(QMainWindow):
         self.ui.view_list.setVisible(True)
         self.ui.action_close_workspace.setEnabled(True)
         self.action_refresh.setEnabled(True)
-        self.show_view(views[0].view_id)
+        self.show_view(specs[0].view_id)
         self.workspace_opened.emit(str(folder))
         return ws
 
@@ -328,9 +333,9 @@ class MainWindow(QMainWindow):
             window = self.scoring_windows.get(str(centre_id))
             if window is not None and window is not sender:   # it reloaded its own form
                 window.form.reload()
-        for view in self.views:
-            if view.view_id == "my_centres":
-                view.refresh()
+        view = self._built.get("my_centres")
+        if view is not None:
+            view.refresh()
 
     @Slot(str)
     def _on_scoring_form_sheet_state_changed(self, _state: str) -> None:
@@ -340,7 +345,7 @@ class MainWindow(QMainWindow):
         """The centre of the current row of "My centres" (None without one)."""
         from cmrc_desktop.ui.models.centre_status import CENTRE_ID_ROLE
 
-        view = next((v for v in self.views if v.view_id == "my_centres"), None)
+        view = self._built.get("my_centres")
         index = view.table.currentIndex() if view is not None else None
         centre_id = index.data(CENTRE_ID_ROLE) if index is not None and index.isValid() \
             else None
@@ -388,14 +393,15 @@ class MainWindow(QMainWindow):
         self.ui.view_list.blockSignals(True)
         self.ui.view_list.clear()
         self.ui.view_list.blockSignals(False)
-        for view in self.views:
+        for view in self._built.values():
             self.ui.view_stack.removeWidget(view)
             view.deleteLater()
+        self._built = {}
+        self._specs = ()
         for action in self._view_actions.actions():
             self._view_actions.removeAction(action)
             self.ui.menu_view.removeAction(action)
             action.deleteLater()
-        self.views = []
         self._views_separator.setVisible(False)
         self.key_session.forget()
         self.workspace.close()
@@ -404,28 +410,50 @@ class MainWindow(QMainWindow):
         self.workspace_closed.emit()
 
     @staticmethod
-    def _view_classes(ws: Workspace) -> tuple[type[MainView], ...]:
+    def _view_specs(ws: Workspace) -> tuple[ViewSpec, ...]:
         return EXPERT_VIEWS if ws.batch.role == Role.EXPERT else SECRETARY_VIEWS
 
-    def _add_view(self, view: MainView) -> None:
-        number = len(self.views) + 1
-        self.views.append(view)
-        self.ui.view_stack.addWidget(view)
-        item = QListWidgetItem(theme.icon(view.icon_name), view.title())
-        item.setData(Qt.ItemDataRole.UserRole, view.view_id)
+    @staticmethod
+    def _build_view(spec: ViewSpec, ws: Workspace) -> MainView:
+        return spec.load()(ws)
+
+    def _add_view(self, spec: ViewSpec) -> None:
+        """List a view in the sidebar and the View menu; it is built when first shown."""
+        number = self.ui.view_list.count() + 1
+        item = QListWidgetItem(theme.icon(spec.icon_name), spec.title())
+        item.setData(Qt.ItemDataRole.UserRole, spec.view_id)
         self.ui.view_list.addItem(item)
-        action = QAction(theme.icon(view.icon_name), view.title(), self)
+        action = QAction(theme.icon(spec.icon_name), spec.title(), self)
         action.setCheckable(True)
-        action.setData(view.view_id)
+        action.setData(spec.view_id)
         if number <= 9:
             action.setShortcut(QKeySequence(f"Ctrl+{number}"))
-        action.triggered.connect(lambda _checked=False, v=view.view_id: self._show_and_focus(v))
+        action.triggered.connect(lambda _checked=False, v=spec.view_id: self._show_and_focus(v))
         self._view_actions.addAction(action)
         self.ui.menu_view.insertAction(self._views_separator, action)
         self._views_separator.setVisible(True)
+
+    def _adopt_view(self, view: MainView) -> None:
+        self._built[view.view_id] = view
+        self.ui.view_stack.addWidget(view)
         if view.view_id == "my_centres":
             view.activated.connect(self.centre_activated)
             self._add_my_centres_actions(view)
+
+    def _view(self, view_id: str) -> MainView:
+        """The view, built now if it has not been shown before."""
+        view = self._built.get(view_id)
+        if view is None:
+            spec = next(s for s in self._specs if s.view_id == view_id)
+            assert self.workspace is not None
+            view = self._build_view(spec, self.workspace)
+            self._adopt_view(view)
+        return view
+
+    @property
+    def views(self) -> list[MainView]:
+        """The views built so far, in sidebar order."""
+        return [self._built[s.view_id] for s in self._specs if s.view_id in self._built]
 
     def _show_welcome(self) -> None:
         self.ui.view_stack.setCurrentIndex(WELCOME_PAGE)
@@ -466,20 +494,20 @@ class MainWindow(QMainWindow):
 
     # -- views -------------------------------------------------------------------------
     def view_ids(self) -> list[str]:
-        return [v.view_id for v in self.views]
+        return [s.view_id for s in self._specs]
 
     def current_view(self) -> MainView | None:
         widget = self.ui.view_stack.currentWidget()
         return widget if isinstance(widget, MainView) else None
 
     def show_view(self, view_id: str) -> MainView:
-        for row, view in enumerate(self.views):
-            if view.view_id == view_id:
+        for row, spec in enumerate(self._specs):
+            if spec.view_id == view_id:
                 if self.ui.view_list.currentRow() != row:
                     self.ui.view_list.setCurrentRow(row)   # → _on_view_list_current_row…
                 else:
                     self._activate(row)
-                return view
+                return self._view(view_id)
         raise KeyError(view_id)
 
     def _show_and_focus(self, view_id: str) -> None:
@@ -505,7 +533,7 @@ class MainWindow(QMainWindow):
             view.refresh()
 
     def _activate(self, row: int) -> None:
-        view = self.views[row]
+        view = self._view(self._specs[row].view_id)
         if self.ui.view_stack.currentWidget() is not view:
             self.ui.view_stack.setCurrentWidget(view)
             view.refresh()
@@ -514,7 +542,7 @@ class MainWindow(QMainWindow):
 
     @Slot(int)
     def _on_view_list_current_row_changed(self, row: int) -> None:
-        if 0 <= row < len(self.views):
+        if 0 <= row < len(self._specs):
             self._activate(row)
 
     # -- dialogs -----------------------------------------------------------------------

@@ -149,7 +149,7 @@ def test_run_smoke_shows_every_view_and_returns_0(qapp, settings, demo_dir, tmp_
     folder = copy_workspace(demo_dir / "secretary", tmp_path / "secretary")
     assert app_module.run([], workspace=str(folder), lang="en", smoke=True,
                           settings=settings) == 0
-    assert "centres, experts, returns, results" in capsys.readouterr().out
+    assert "batch, centres, experts, assignments, returns, progress, results, audit" in capsys.readouterr().out
 
 
 def test_run_smoke_on_a_bad_folder_returns_2(qapp, tmp_path, monkeypatch, capsys,

@@ -24,7 +24,6 @@ from cmrc_desktop.ui.dialogs.task_dialog import TaskDialog
 from cmrc_desktop.ui.forms.ui_package_import_dialog import Ui_PackageImportDialog
 from cmrc_desktop.ui.prompts import Prompts
 
-PACKAGE_SUFFIX = ".cmrcpkg"
 WORKSPACES_FOLDER = "CMRC"
 
 

@@ -1,0 +1,1 @@
+"""The secretary's main views (see ``cmrc_desktop.ui.view_registry`` for their order)."""
