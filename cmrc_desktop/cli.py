@@ -83,6 +83,28 @@ def cmd_scheme_list(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_scheme_print(args: argparse.Namespace) -> int:
+    """The window's "Print the scheme…": a built-in id, a scheme file or a workspace's."""
+    from cmrc_desktop.exchange.scheme_pdf import write_scheme_pdf
+
+    if bool(args.scheme) == bool(args.workspace):
+        raise InputError(_("give a scheme (built-in id or file) or --workspace, not both"))
+    batch = None
+    if args.workspace:
+        from cmrc_desktop.services.workspace import open_workspace
+
+        with open_workspace(args.workspace) as ws:
+            scheme, batch = ws.scheme, ws.batch
+    else:
+        from cmrc_desktop.scoring.builtin import resolve_scheme
+
+        scheme = resolve_scheme(args.scheme)
+    write_scheme_pdf(args.out, scheme, batch)
+    print(_("{file}: scheme {id}, version {version}, SHA-256 {sha256}").format(
+        file=args.out, id=scheme.id, version=scheme.version, sha256=scheme.sha256))
+    return EXIT_OK
+
+
 # -- grade --------------------------------------------------------------------------------
 def cmd_grade(args: argparse.Namespace) -> int:
     from cmrc_desktop.scoring import csv_inputs
@@ -163,6 +185,12 @@ def build_parser() -> argparse.ArgumentParser:
     check.set_defaults(handler=cmd_scheme_check)
     lst = scheme_sub.add_parser("list", help=_("list the built-in schemes"))
     lst.set_defaults(handler=cmd_scheme_list)
+    prt = scheme_sub.add_parser("print", help=_("print a scheme to PDF"))
+    prt.add_argument("scheme", nargs="?", metavar="SCHEME",
+                     help=_("built-in scheme id or scheme file"))
+    prt.add_argument("--workspace", help=_("print the scheme of this workspace"))
+    prt.add_argument("--out", required=True, metavar="FILE.pdf", help=_("the PDF to write"))
+    prt.set_defaults(handler=cmd_scheme_print)
 
     grade = sub.add_parser("grade", help=_("compute final scores, grades and ranks"))
     grade.add_argument("--scheme", help=_("scheme file or built-in scheme id"))

@@ -28,27 +28,33 @@ def _password(args: argparse.Namespace, prompt: str, *, confirm: bool = False) -
 
 # -- packages -----------------------------------------------------------------------------
 def cmd_package_export(args: argparse.Namespace) -> int:
-    from cmrc_desktop.services.keyring import open_batch_ca
-    from cmrc_desktop.services.packages import export_package
-    from cmrc_desktop.storage import expert_repo
+    from cmrc_desktop.services.packages import (
+        export_package,
+        export_packages,
+        write_password_sheet,
+    )
 
     with _open(args) as ws:
         password = _password(args, _("Batch password"))
-        experts = ([args.expert] if args.expert else
-                   sorted({e for e, _c in expert_repo.list_assignments(ws.db)}))
-        if not experts:
-            raise InputError(_("no expert is assigned to a centre yet"))
         out = Path(args.out)
-        if len(experts) > 1 or args.out.endswith(("/", "\\")):
-            out.mkdir(parents=True, exist_ok=True)
-        ca = open_batch_ca(ws, password)
-        for expert_id in experts:
-            exported = export_package(ws, expert_id, out, password, ca=ca)
+        if args.expert and not (out.is_dir() or args.out.endswith(("/", "\\"))):
+            run_exported = [export_package(ws, args.expert, out, password)]
+            failed = None
+        else:
+            run = export_packages(ws, [args.expert] if args.expert else None, out, password)
+            run_exported, failed = run.exported, run.failed
+        for exported in run_exported:
             print(_("{file}: package for expert {expert} ({n} centres); one-time password "
-                    "{otp}").format(file=exported.path, expert=expert_id,
+                    "{otp}").format(file=exported.path, expert=exported.expert_id,
                                     n=len(exported.centres), otp=exported.one_time_password))
+        if args.password_sheet and run_exported:
+            sheet = write_password_sheet(ws, run_exported, args.password_sheet)
+            print(_("one-time passwords printed on {file}").format(file=sheet))
     print(_("Hand each one-time password to its expert in person; never send it with the "
             "package."), file=sys.stderr)
+    if failed is not None:
+        raise InputError(_("expert {expert}: {reason}").format(expert=failed[0],
+                                                               reason=failed[1]))
     return EXIT_OK
 
 
@@ -167,6 +173,9 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     _ws(p)
     p.add_argument("--expert", help=_("one expert (default: every assigned expert)"))
     p.add_argument("--out", required=True, metavar="FILE|DIR")
+    p.add_argument("--password-sheet", metavar="FILE.pdf",
+                   help=_("also print the one-time passwords on a PDF to cut into slips "
+                          "and hand over in person (keep it apart from the packages)"))
     p.set_defaults(handler=cmd_package_export)
     p = psub.add_parser("import", help=_("create an expert workspace from a panel package"))
     _ws(p)

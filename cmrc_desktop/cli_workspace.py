@@ -231,11 +231,17 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_audit(args: argparse.Namespace) -> int:
+    from cmrc_desktop.services import audit_log
     from cmrc_desktop.storage import audit
 
+    log_filter = audit_log.LogFilter(centre_id=args.centre, expert_id=args.expert,
+                                     kind=args.kind, action=args.action)
     with _open(args) as ws:
-        for e in audit.entries(ws.db, centre_id=args.centre, expert_id=args.expert,
-                               action=args.action):
+        if args.csv:
+            written = audit_log.export(ws, args.csv, log_filter)
+            print(_("{n} entries written to {file}").format(n=written, file=args.csv))
+            return EXIT_OK
+        for e in audit.iter_entries(ws.db, log_filter):
             if args.json:
                 print(json.dumps(e.__dict__, ensure_ascii=False))
             else:
@@ -402,7 +408,12 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--centre")
     p.add_argument("--expert")
     p.add_argument("--action")
+    p.add_argument("--kind", help=_("one kind of change: the action before the dot "
+                                    "(score, sheet, merge, veto, conflict, document, …)"))
     p.add_argument("--json", action="store_true")
+    p.add_argument("--csv", metavar="FILE",
+                   help=_("write the entries to FILE as CSV (UTF-8, opens in Excel; a name "
+                          "ending in .xlsx writes a workbook) instead of printing them"))
     p.set_defaults(handler=cmd_audit)
 
     p = sub.add_parser("demo", help=_("build a complete demo workspace"))

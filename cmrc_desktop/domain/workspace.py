@@ -84,19 +84,28 @@ SHEET_STATE_NAMES = {
     SheetState.SIGNED: ("已签名", "Signed"),
 }
 
-_NAMES: dict = {**STAGE_NAMES, **KIND_NAMES, **DOCUMENT_TYPE_NAMES, **SHEET_STATE_NAMES,
-                ConflictKind.AUTO: ("自动识别", "Detected"),
+_OTHER_NAMES = {ConflictKind.AUTO: ("自动识别", "Detected"),
                 ConflictKind.DECLARED: ("主动申报", "Declared"),
                 MemberRole.CORE: ("核心成员单位", "Core member"),
                 MemberRole.MEMBER: ("网络成员单位", "Network member"),
                 MemberRole.PROMOTION: ("推广网络成员单位", "Promotion-network member"),
                 Role.SECRETARY: ("评审秘书", "Secretary"),
                 Role.EXPERT: ("评审专家", "Expert")}
+# keyed by (enum, value): BatchKind.APPLICATION and DocumentType.APPLICATION are both
+# "application", and a StrEnum member hashes as its value
+_NAMES: dict = {(type(k), k): v for names in (STAGE_NAMES, KIND_NAMES, DOCUMENT_TYPE_NAMES,
+                                              SHEET_STATE_NAMES, _OTHER_NAMES)
+                for k, v in names.items()}
 
 
 def label(value: StrEnum) -> str:
     """The name of a state, kind, stage or type in the language of the moment."""
-    zh, en = _NAMES[value]
+    names = _NAMES.get((type(value), value))
+    if names is None:       # a plain string: the first enum with that value
+        names = next((v for (_enum, k), v in _NAMES.items() if k == value), None)
+    if names is None:
+        raise KeyError(value)
+    zh, en = names
     return pick(zh, en)
 
 

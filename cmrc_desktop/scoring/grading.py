@@ -96,18 +96,59 @@ def automatic_points(scheme: Scheme, indicator: Indicator, value: Decimal) -> De
 
 def grade(scheme: Scheme, data: GradingInput, method: str | None = None) -> GradingResult:
     """Grade every centre of ``data``; ``method`` overrides the scheme's (sensitivity)."""
-    results = [_centre_result(scheme, data, c, method) for c in data.centre_ids()]
-    _assign_grades(scheme, results)
-    _assign_ranks(results)
-    for r in results:
-        r.flags.sort()
-    return GradingResult(scheme, results)
+    method = method or scheme.aggregation.method
+    return grade_methods(scheme, data, (method,))[method]
 
 
-def _centre_result(scheme: Scheme, data: GradingInput, centre: str, method: str | None
-                   ) -> CentreResult:
+def grade_methods(scheme: Scheme, data: GradingInput, methods: Iterable[str]
+                  ) -> dict[str, GradingResult]:
+    """Grade ``data`` under each of ``methods`` (the method comparison). Every sheet is
+    checked and totalled once; only the aggregation, grades and ranks are per method,
+    so three methods cost little more than one on a large batch."""
+    sheets: dict[str, dict[str, Mapping[str, Decimal]]] = {}
+    for (centre, expert), sheet in data.scores.items():
+        sheets.setdefault(centre, {})[expert] = sheet
+    layout = _Layout(scheme)
+    totals = [_centre_totals(scheme, data, c, sheets.get(c, {}), layout)
+              for c in data.centre_ids()]
+    graded = {}
+    for method in methods:
+        results = [_centre_result(scheme, t, method) for t in totals]
+        _assign_grades(scheme, results)
+        _assign_ranks(results)
+        for r in results:
+            r.flags.sort()
+        graded[method] = GradingResult(scheme, results)
+    return graded
+
+
+class _Layout:
+    """The scheme's indicators as ids, looked up once per grading rather than per sheet;
+    ``checked`` remembers the (indicator, value) pairs already found allowed."""
+
+    def __init__(self, scheme: Scheme) -> None:
+        self.expert_ids = [i.id for i in scheme.expert_indicators]
+        self.all_ids = [i.id for i in scheme.indicators]
+        self.dimension_ids = [(d.id, [i.id for i in scheme.indicators_of(d.id)])
+                              for d in scheme.dimensions]
+        self.checked: set[tuple[str, Decimal]] = set()
+
+
+@dataclass
+class _Totals:
+    """What grading one centre does not depend on the aggregation method for."""
+
+    centre: str
+    totals: dict[str, Decimal]
+    dim_totals: dict[str, dict[str, Decimal]]
+    incomplete: list[str]
+    vetoes: list[str]
+    flags: list[str]
+
+
+def _centre_totals(scheme: Scheme, data: GradingInput, centre: str,
+                   sheets: Mapping[str, Mapping[str, Decimal]], layout: _Layout) -> _Totals:
     agg = scheme.aggregation
-    sheets = {e: s for (c, e), s in data.scores.items() if c == centre}
     auto: dict[str, Decimal] = {}
     if sheets:
         metrics = data.metrics.get(centre, {})
@@ -124,15 +165,16 @@ def _centre_result(scheme: Scheme, data: GradingInput, centre: str, method: str 
     incomplete = []
     for expert in sorted(sheets):
         sheet = sheets[expert]
-        check_sheet(scheme, centre, expert, sheet)
-        if any(ind.id not in sheet for ind in scheme.expert_indicators):
+        unchecked = {i: v for i, v in sheet.items() if (i, v) not in layout.checked}
+        check_sheet(scheme, centre, expert, unchecked)
+        layout.checked.update(unchecked.items())
+        if any(i not in sheet for i in layout.expert_ids):
             incomplete.append(expert)
             continue
         points = {**sheet, **auto}
-        totals[expert] = sum((points[i.id] for i in scheme.indicators), Decimal(0))
-        dim_totals[expert] = {
-            d.id: sum((points[i.id] for i in scheme.indicators_of(d.id)), Decimal(0))
-            for d in scheme.dimensions}
+        totals[expert] = sum((points[i] for i in layout.all_ids), Decimal(0))
+        dim_totals[expert] = {d: sum((points[i] for i in ids), Decimal(0))
+                              for d, ids in layout.dimension_ids}
 
     vetoes = sorted(data.vetoes.get(centre, ()))
     flags = [VETO_FLAG_PREFIX + v for v in vetoes]
@@ -141,13 +183,21 @@ def _centre_result(scheme: Scheme, data: GradingInput, centre: str, method: str 
         flags.append(FLAG_DISAGREEMENT)
     if n < agg.min_experts or n == 0:
         flags.append(FLAG_INCOMPLETE)
-        return CentreResult(centre, totals, dim_totals, incomplete, {}, None, None, vetoes,
-                            flags=flags)
+    return _Totals(centre, totals, dim_totals, incomplete, vetoes, flags)
+
+
+def _centre_result(scheme: Scheme, t: _Totals, method: str | None) -> CentreResult:
+    agg = scheme.aggregation
+    totals, dim_totals = dict(t.totals), {e: dict(d) for e, d in t.dim_totals.items()}
+    if FLAG_INCOMPLETE in t.flags:
+        return CentreResult(t.centre, totals, dim_totals, list(t.incomplete), {}, None, None,
+                            list(t.vetoes), flags=list(t.flags))
     final = aggregate(totals.values(), agg, method)
     dimensions = {d.id: aggregate((dim_totals[e][d.id] for e in totals), agg, method)
                   for d in scheme.dimensions}
-    return CentreResult(centre, totals, dim_totals, incomplete, dimensions, final,
-                        round_half_up(final, agg.decimals), vetoes, flags=flags)
+    return CentreResult(t.centre, totals, dim_totals, list(t.incomplete), dimensions, final,
+                        round_half_up(final, agg.decimals), list(t.vetoes),
+                        flags=list(t.flags))
 
 
 def _base_band(scheme: Scheme, score: Decimal) -> int:

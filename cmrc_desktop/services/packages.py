@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import secrets
 import shutil
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from cmrc_desktop.domain.errors import InputError, WorkspaceError
+from cmrc_desktop.domain.errors import CmrcError, InputError, WorkspaceError
 from cmrc_desktop.domain.workspace import Expert, Role
 from cmrc_desktop.exchange import package as pkg
 from cmrc_desktop.i18n import _
@@ -40,6 +41,8 @@ from cmrc_desktop.storage import (
 
 # no 0/O, 1/I/L: read out over the phone or copied from a printed sheet
 _OTP_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+
+Progress = Callable[[int, int, str], bool]   # (done, total, text) -> go on
 
 
 def one_time_password() -> str:
@@ -89,6 +92,82 @@ def export_package(ws: Workspace, expert_id: str, out: str | Path, password: str
     audit.append(ws.db, actor=ws.actor, action="package.export", entity="package",
                  expert_id=expert_id, new=out.name, extra={"centres": centre_ids})
     return ExportedPackage(expert_id, out, one_time, tuple(centre_ids))
+
+
+@dataclass
+class PackageRun:
+    """What ``export_packages`` did: the packages written (each with its one-time
+    password, needed for the password sheet), and why it stopped early if it did."""
+
+    exported: list[ExportedPackage] = field(default_factory=list)
+    failed: tuple[str, str] | None = None     # (expert id, message)
+    cancelled: bool = False
+
+    def __repr__(self) -> str:  # one-time passwords never reach a log or a test report
+        return (f"PackageRun(exported={[p.expert_id for p in self.exported]!r}, "
+                f"failed={self.failed!r}, cancelled={self.cancelled})")
+
+
+def assigned_experts(ws: Workspace) -> list[str]:
+    """The experts who have a package to get: those assigned to a centre, by id."""
+    return sorted({e for e, _c in expert_repo.list_assignments(ws.db)})
+
+
+def export_packages(ws: Workspace, expert_ids: Sequence[str] | None, folder: str | Path,
+                    password: str, *, progress: Progress | None = None) -> PackageRun:
+    """Write the packages of ``expert_ids`` (None: every assigned expert) into ``folder``.
+
+    The batch password is checked before anything is written. One expert's failure
+    (not assigned to any centre, say) stops the run but keeps what was written, so the
+    one-time passwords already issued still reach the password sheet. ``progress(done,
+    total, text)`` answering False stops between two experts (``cancelled``).
+    """
+    experts = list(expert_ids) if expert_ids is not None else assigned_experts(ws)
+    if not experts:
+        raise InputError(_("no expert is assigned to a centre yet"))
+    for expert_id in experts:
+        expert_repo.get_expert(ws.db, expert_id)
+    ca = keyring.open_batch_ca(ws, password)
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    run = PackageRun()
+    for done, expert_id in enumerate(experts):
+        if progress is not None and not progress(
+                done, len(experts), _("Exporting the package of expert {id}…").format(
+                    id=expert_id)):
+            run.cancelled = True
+            break
+        try:
+            run.exported.append(export_package(ws, expert_id, folder, password, ca=ca))
+        except CmrcError as exc:
+            run.failed = (expert_id, str(exc))
+            break
+    if progress is not None and not run.cancelled:
+        progress(len(experts), len(experts), _("Done"))
+    return run
+
+
+def write_password_sheet(ws: Workspace, exported: Sequence[ExportedPackage],
+                         path: str | Path) -> Path:
+    """Print the one-time passwords of ``exported`` on a PDF to cut into slips (see
+    ``exchange.password_sheet``); audited without the passwords."""
+    from cmrc_desktop.exchange import password_sheet
+
+    if not exported:
+        raise InputError(_("no package was exported: there is no one-time password to "
+                           "print"))
+    batch = ws.batch
+    slips = []
+    for package in exported:
+        expert = expert_repo.get_expert(ws.db, package.expert_id)
+        slips.append(password_sheet.PasswordSlip(expert.id, expert.name, expert.institution,
+                                  package.path.name, package.one_time_password,
+                                  len(package.centres)))
+    path = password_sheet.write_password_sheet(
+        path, password_sheet.SheetHeader(batch.id, batch.name, batch.year), slips)
+    audit.append(ws.db, actor=ws.actor, action="package.password_sheet", entity="package",
+                 new=path.name, extra={"experts": [p.expert_id for p in exported]})
+    return path
 
 
 def import_package(folder: str | Path, package_file: str | Path, one_time: str,

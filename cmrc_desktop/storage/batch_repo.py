@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from typing import Any
 
 import sqlite_utils
@@ -48,3 +48,30 @@ def _batch(row: dict[str, Any]) -> Batch:
         created_at=row["created_at"], ca_cert_pem=row.get("ca_cert_pem") or "",
         owner_expert_id=row.get("owner_expert_id") or "",
     )
+
+
+@dataclass(frozen=True)
+class BatchCounts:
+    centres: int
+    experts: int
+    assignments: int
+    received: int        # assignments whose sheet came back (merged, or signed here)
+
+
+def batch_counts(db: sqlite_utils.Database) -> BatchCounts:
+    """The batch's size in one query of COUNTs, cheap enough for the first view of the
+    window. An assignment counts as received as ``services.status`` says: a current
+    merged sheet, or a sheet finalised in this workspace."""
+    row = db.execute("""
+        SELECT (SELECT COUNT(*) FROM centres),
+               (SELECT COUNT(*) FROM experts),
+               (SELECT COUNT(*) FROM assignments),
+               (SELECT COUNT(*) FROM assignments a
+                 WHERE EXISTS (SELECT 1 FROM received_sheets r
+                                WHERE r.expert_id = a.expert_id
+                                  AND r.centre_id = a.centre_id AND r.status = 'current')
+                    OR EXISTS (SELECT 1 FROM sheets s
+                                WHERE s.expert_id = a.expert_id
+                                  AND s.centre_id = a.centre_id AND s.state != 'draft'))
+    """).fetchone()
+    return BatchCounts(*row)

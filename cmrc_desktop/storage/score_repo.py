@@ -6,6 +6,7 @@ A score or opinion row needs its sheet row first (foreign key), so writers call
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 import sqlite_utils
@@ -66,6 +67,27 @@ def list_scores(db: sqlite_utils.Database, *, expert_id: str | None = None,
     where_sql, params = where(expert_id=expert_id, centre_id=centre_id)
     return [_score(row) for row in db.query(
         f"SELECT * FROM scores{where_sql} ORDER BY centre_id, expert_id, indicator", params)]
+
+
+def scored_pairs(db: sqlite_utils.Database) -> set[tuple[str, str]]:
+    """(expert_id, centre_id) of every sheet with at least one score value: one query,
+    where reading every score would take a large batch a second."""
+    return {(row["expert_id"], row["centre_id"]) for row in db.query(
+        "SELECT DISTINCT expert_id, centre_id FROM scores WHERE value IS NOT NULL")}
+
+
+def score_values(db: sqlite_utils.Database) -> list[tuple[str, str, str, Decimal | None]]:
+    """(centre_id, expert_id, indicator, value) of every score with a value: what grading
+    reads, without a ``Score`` per row (a large batch holds about 90,000 of them)."""
+    decimals: dict[str, Decimal | None] = {}   # a batch has few distinct values
+    rows = []
+    for c, e, i, v in db.execute(
+            "SELECT centre_id, expert_id, indicator, value FROM scores WHERE value IS NOT NULL"):
+        value = decimals.get(v)
+        if value is None:
+            value = decimals[v] = text_decimal(v)
+        rows.append((c, e, i, value))
+    return rows
 
 
 def upsert_score(db: sqlite_utils.Database, score: Score) -> Score:

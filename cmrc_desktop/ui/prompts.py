@@ -32,6 +32,13 @@ def error_text(exc: BaseException) -> str:
                                                           message=exc)
 
 
+def prompts_of(widget: QWidget) -> Prompts:
+    """The ``Prompts`` of the window ``widget`` is shown in (the window builds its views
+    without passing one); the real one for a widget outside such a window."""
+    found = getattr(widget.window(), "prompts", None)
+    return found if isinstance(found, Prompts) else Prompts()
+
+
 class Prompts:
     """The interface (and the real implementation)."""
 
@@ -65,6 +72,15 @@ class Prompts:
                     on_chosen: Chosen) -> None:
         dialog = QFileDialog(parent, title, start, name_filter)
         dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
+        self._open_file_dialog(dialog, on_chosen)
+
+    def choose_save_file(self, parent: QWidget | None, title: str, start: str,
+                         name_filter: str, on_chosen: Chosen) -> None:
+        """A file to write (``start``: a folder or a suggested path); the dialog asks
+        before replacing an existing file."""
+        dialog = QFileDialog(parent, title, start, name_filter)
+        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+        dialog.setFileMode(QFileDialog.FileMode.AnyFile)
         self._open_file_dialog(dialog, on_chosen)
 
     # -- helpers -------------------------------------------------------------------------
@@ -118,5 +134,10 @@ class RecordingPrompts(Prompts):
 
     def choose_file(self, parent, title, start, name_filter, on_chosen):
         self.messages.append(("choose_file", title, start))
+        if self.choices:
+            on_chosen(self.choices.pop(0))
+
+    def choose_save_file(self, parent, title, start, name_filter, on_chosen):
+        self.messages.append(("choose_save_file", title, start))
         if self.choices:
             on_chosen(self.choices.pop(0))

@@ -37,7 +37,8 @@ def test_gui_smoke_on_the_demo_workspaces(demo, tmp_path, role, lang):
                     env=_env(tmp_path))
     assert proc.returncode == 0, proc.stderr
     assert "Traceback" not in proc.stderr
-    views = "centres, experts, returns, results" if role == "secretary" else "my_centres"
+    views = ("batch, centres, experts, assignments, returns, progress, results, audit"
+             if role == "secretary" else "my_centres")
     assert views in proc.stdout
     assert not (tmp_path / "home" / ".config" / "CMRC").exists()   # settings untouched
 

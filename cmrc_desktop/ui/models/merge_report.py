@@ -4,6 +4,7 @@ Build it from ``report.files`` read where the report's workspace is open: a merg
 in a background task returns the list (the worker's connection cannot be used on the
 GUI thread). Refused and conflicting files carry an icon from the style (not a colour,
 so they read the same in light and dark mode); the outcome code is ``OUTCOME_ROLE``.
+``set_filter(outcome)`` lists the files of one outcome only (the Returns view's "Show").
 """
 
 from __future__ import annotations
@@ -41,21 +42,54 @@ class MergeReportModel(PagedTableModel):
                  ) -> None:
         super().__init__(parent)
         self._files: list[FileOutcome] = []
+        self._filter: str | None = None
+        self._sort: tuple[int, Qt.SortOrder] | None = None
         self._icons: dict[str, QIcon] = {}
         self.set_outcomes(files)
 
     def set_outcomes(self, files: Sequence[FileOutcome]) -> None:
         self.beginResetModel()
         self._files = list(files)
-        self._keys = list(range(len(self._files)))   # rows are keyed by position
+        self._keys = self._listed_keys()   # rows are keyed by position in ``files``
         self._first_page()
         self.endResetModel()
+
+    def set_filter(self, outcome: str | None) -> None:
+        """List only the files with ``outcome`` (None: every file)."""
+        if outcome == self._filter:
+            return
+        self.beginResetModel()
+        self._filter = outcome
+        self._keys = self._listed_keys()
+        self._first_page()
+        self.endResetModel()
+
+    def _listed_keys(self) -> list[Hashable]:
+        keys: list[Hashable] = [n for n, f in enumerate(self._files)
+                                if self._filter is None or f.outcome == self._filter]
+        if self._sort is not None:
+            keys.sort(key=self._sort_key(self._sort[0]),
+                      reverse=self._sort[1] == Qt.SortOrder.DescendingOrder)
+        return keys
+
+    @property
+    def outcome_filter(self) -> str | None:
+        return self._filter
 
     def outcome(self, row: int) -> FileOutcome | None:
         return self._files[int(self._keys[row])] if 0 <= row < self._shown else None
 
     def count(self, outcome: str) -> int:
         return sum(1 for f in self._files if f.outcome == outcome)
+
+    @property
+    def files(self) -> list[FileOutcome]:
+        """Every file of the merge, whatever the filter."""
+        return list(self._files)
+
+    def listed(self) -> list[FileOutcome]:
+        """The files the filter keeps, in the order shown (also rows not fetched yet)."""
+        return [self._files[int(k)] for k in self._keys]
 
     def _load(self, keys: Sequence[Hashable]) -> None:
         """Nothing to read: the outcomes are in memory; paging only keeps the view quick
@@ -107,12 +141,15 @@ class MergeReportModel(PagedTableModel):
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         if not 0 <= column < len(_headers()):
             return
+        self._sort = (column, order)
+        keys = sorted(self._keys, key=self._sort_key(column),
+                      reverse=order == Qt.SortOrder.DescendingOrder)
+        self._reorder(keys)
 
+    def _sort_key(self, column: int):
         def key(position: Hashable) -> tuple:
             item = self._files[int(position)]
             value = (item.path.name, outcome_label(item.outcome), item.expert_id,
                      item.centre_id, item.revision or 0, item.reason)[column]
             return (value, int(position))
-        keys = sorted(self._keys, key=key,
-                      reverse=order == Qt.SortOrder.DescendingOrder)
-        self._reorder(keys)
+        return key

@@ -1,0 +1,110 @@
+"""The two questions the assignment matrix asks: why an assignment is removed (a removal
+is audited with its reason), and how many experts each centre should get when the
+panel is assigned automatically. Both services are quick (one transaction; topping up
+150 centres × 30 experts takes ~50 ms), so they run on the window's workspace.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal, Slot
+from PySide6.QtWidgets import QSpinBox, QWidget
+
+from cmrc_desktop.domain.errors import CmrcError, InputError
+from cmrc_desktop.i18n import _
+from cmrc_desktop.services.workspace import Workspace
+from cmrc_desktop.storage import centre_repo, expert_repo
+from cmrc_desktop.ui.dialogs.expert_form import DialogForm
+from cmrc_desktop.ui.dialogs.task_dialog import TaskDialog
+
+
+class RemoveAssignmentDialog(TaskDialog):
+    """Take an expert off a centre, with the reason (``services.panel.unassign``).
+
+    Signals:
+        removed(str, str) — expert id, centre id, once removed
+    """
+
+    removed = Signal(str, str)
+
+    def __init__(self, ws: Workspace, expert_id: str, centre_id: str,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ws, self.expert_id, self.centre_id = ws, expert_id, centre_id
+        expert = expert_repo.find_expert(ws.db, expert_id)
+        centre = centre_repo.find_centre(ws.db, centre_id)
+        self.ui = ui = DialogForm(
+            self, _("Remove an assignment"),
+            _("Expert {expert} will no longer score centre {centre}.").format(
+                expert="{} {}".format(expert_id, expert.name if expert else ""),
+                centre="{} {}".format(centre_id, centre.name if centre else "")),
+            ok_text=_("Remove"))
+        self.reason_edit = ui.line_edit(
+            _("Reason"), "reason_edit",
+            placeholder=_("recorded in the audit log, e.g. the expert is unavailable"))
+        self.reason_edit.setFocus()
+        ui.button_box.accepted.connect(self._on_button_box_accepted)
+        self.resize(max(self.sizeHint().width(), 480), self.sizeHint().height())
+
+    def save(self) -> str:
+        reason = self.reason_edit.text().strip()
+        if not reason:
+            raise InputError(_("say why the assignment is removed"), field=_("Reason"))
+        return reason
+
+    @Slot()
+    def _on_button_box_accepted(self) -> None:
+        from cmrc_desktop.services.panel import unassign
+
+        try:
+            unassign(self.ws, self.expert_id, self.centre_id, reason=self.save())
+        except CmrcError as exc:
+            self.show_error(str(exc))
+            return
+        self.accept()
+        self.removed.emit(self.expert_id, self.centre_id)
+
+
+class AutoAssignDialog(TaskDialog):
+    """Top every centre up to k experts (``services.panel.auto_assign``).
+
+    Signals:
+        assigned(int, dict) — k, and for every centre its experts afterwards (the
+            service's answer)
+    """
+
+    assigned = Signal(int, dict)
+
+    def __init__(self, ws: Workspace, parent: QWidget | None = None, *,
+                 per_centre: int | None = None) -> None:
+        super().__init__(parent)
+        self.ws = ws
+        self.per_centre: int | None = None
+        experts = len(expert_repo.list_experts(ws.db))
+        self.ui = ui = DialogForm(
+            self, _("Assign experts automatically"),
+            _("Each centre is topped up to this many experts, choosing those with the fewest "
+              "centres so far. Existing assignments are kept; a pair with a conflict of "
+              "interest is never assigned."), ok_text=_("Assign"))
+        self.spin = QSpinBox()
+        self.spin.setRange(1, max(1, experts))
+        self.spin.setValue(min(per_centre or 5, max(1, experts)))
+        ui.add_row(_("Experts per centre"), self.spin, "per_centre_spin")
+        self.spin.setFocus()
+        ui.button_box.accepted.connect(self._on_button_box_accepted)
+        self.resize(max(self.sizeHint().width(), 460), self.sizeHint().height())
+
+    def save(self) -> int:
+        return self.spin.value()
+
+    @Slot()
+    def _on_button_box_accepted(self) -> None:
+        from cmrc_desktop.services.panel import auto_assign
+
+        try:
+            self.per_centre = self.save()
+            result = auto_assign(self.ws, self.per_centre)
+        except CmrcError as exc:
+            self.show_error(str(exc))
+            return
+        self.accept()
+        self.assigned.emit(self.per_centre, result)
