@@ -135,10 +135,14 @@ def run(secretary: Path, tmp: Path, runs: int) -> None:
 
 
 def _wait_until_loaded(view, qapp, timeout: float = 30.0) -> None:
-    """A view that loads in the background says so with ``loading`` (True while busy)."""
+    """A view that loads in the background says so with ``loading`` (True while busy).
+    Wait as the idle event loop does (sleeping until an event comes), not in a busy loop
+    that would starve the background thread of the interpreter lock."""
+    from PySide6.QtCore import QEventLoop
+
     deadline = time.perf_counter() + timeout
     while getattr(view, "loading", False) and time.perf_counter() < deadline:
-        qapp.processEvents()
+        qapp.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents, 50)
 
 
 def scroll_frames(window, qapp) -> list[float]:

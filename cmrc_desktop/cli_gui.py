@@ -35,7 +35,8 @@ def cmd_gui(args: argparse.Namespace) -> int:
     app = importlib.import_module(UI_APP)
     lang = getattr(args, "gui_lang", None) or getattr(args, "lang", None)
     qt_argv = [sys.argv[0] if sys.argv and sys.argv[0] else "cmrc"]
-    return app.run(qt_argv, workspace=args.workspace, lang=lang, smoke=args.smoke)
+    return app.run(qt_argv, workspace=args.workspace, lang=lang, smoke=args.smoke,
+                   package=args.package)
 
 
 def add_gui_command(sub: argparse._SubParsersAction) -> None:
@@ -44,6 +45,9 @@ def add_gui_command(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--lang", dest="gui_lang", choices=("zh_CN", "en"),
                    help=_("language of the window (default: zh_CN, or CMRC_LANG, or the "
                           "saved choice)"))
+    p.add_argument("--package", metavar="FILE",
+                   help=_("open the import dialog for this panel package (what opening a "
+                          ".cmrcpkg file from the file manager does)"))
     p.add_argument("--smoke", action="store_true",
                    help=_("show every main view once and exit (a start-up check)"))
     p.set_defaults(handler=cmd_gui)

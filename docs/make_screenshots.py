@@ -122,6 +122,10 @@ def main(argv: list[str] | None = None) -> int:
             widget.show()
             for _ in range(3):
                 app.processEvents()
+            view = getattr(widget, "current_view", lambda: None)()
+            while view is not None and getattr(view, "loading", False):  # graded in the
+                app.processEvents()                                       # background
+            app.processEvents()
             if args.only and name not in args.only:
                 return
             path = args.out / f"{name}.png"
@@ -137,7 +141,11 @@ def main(argv: list[str] | None = None) -> int:
 
         window.load_workspace(secretary)
         for view_id in window.view_ids():
-            window.show_view(view_id)
+            view = window.show_view(view_id)
+            while getattr(view, "loading", False):   # graded in the background
+                app.processEvents()
+            if view_id in ("centres", "results") and view.table.model().rowCount():
+                view.table.selectRow(0)       # a centre selected: its detail is shown
             shot(window, f"main-window-secretary-{view_id.replace('_', '-')}")
 
         window.load_workspace(experts[0])

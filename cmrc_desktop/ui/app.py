@@ -107,11 +107,12 @@ def create_app(argv: Sequence[str] | None = None, lang: str | None = None, *,
 
 
 def run(argv: Sequence[str] | None = None, *, workspace: str | None = None,
-        lang: str | None = None, smoke: bool = False, settings: Settings | None = None
-        ) -> int:
+        lang: str | None = None, smoke: bool = False, settings: Settings | None = None,
+        package: str | None = None) -> int:
     """Start the window (on ``workspace`` if given, else on the last one used); with
     ``smoke``, show every main view once and return 0 (2 if the workspace cannot be
-    opened). A smoke run never touches the user's settings."""
+    opened); with ``package``, the import dialog for that panel package (the file
+    association of ``.cmrcpkg``). A smoke run never touches the user's settings."""
     from cmrc_desktop.ui import tasks
     from cmrc_desktop.ui.main_window import MainWindow
     from cmrc_desktop.ui.prompts import Prompts, RecordingPrompts
@@ -131,7 +132,9 @@ def run(argv: Sequence[str] | None = None, *, workspace: str | None = None,
         sys.excepthook = _make_excepthook(window)
         try:
             window.show()   # first, so that a message about the workspace has a parent
-            if workspace:
+            if package:
+                window.show_package_import_dialog(package)
+            elif workspace:
                 window.open_workspace_path(workspace)
             elif settings.get(REOPEN_LAST):
                 recent = settings.recent_workspaces()

@@ -9,12 +9,14 @@ services; messages, confirmations and file choosers go through the injected
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from pathlib import Path
 
 from PySide6.QtCore import (
     QByteArray,
     QEvent,
+    QLockFile,
     QObject,
     QSize,
     QStandardPaths,
@@ -43,7 +45,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cmrc_desktop.domain.errors import CmrcError
+from cmrc_desktop.domain.errors import CmrcError, WorkspaceError
 from cmrc_desktop.domain.workspace import Role, label
 from cmrc_desktop.i18n import _, language
 from cmrc_desktop.paths import PACKAGE_SUFFIX
@@ -63,6 +65,8 @@ from cmrc_desktop.ui.settings import (
 from cmrc_desktop.ui.view_registry import EXPERT_VIEWS, SECRETARY_VIEWS, ViewSpec
 
 APP_TITLE = "CMRC Desktop"
+LOCK_FILE = "cmrc.lock"       # in the workspace folder while a window has it open
+_HELD_LOCKS: set[Path] = set()   # workspace folders this process's windows hold
 WELCOME_PAGE = 0
 _SIDEBAR_STYLE = """
 QListWidget#view_list {
@@ -106,6 +110,7 @@ class MainWindow(QMainWindow):
         self.workspace: Workspace | None = None
         self._specs: tuple[ViewSpec, ...] = ()
         self._built: dict[str, MainView] = {}      # views built so far, by id
+        self._locks: dict[Path, QLockFile] = {}     # the open workspace's lock
         self.dialog: QWidget | None = None          # the dialog open now (tests look)
         self.key_session = KeySession(parent=self)   # the expert's opened signing key
         self.ui = Ui_MainWindow()
@@ -140,7 +145,7 @@ class MainWindow(QMainWindow):
         ui.action_new_workspace.triggered.connect(self.show_new_workspace_dialog)
         ui.action_open_workspace.triggered.connect(self.choose_workspace)
         ui.action_import_package.triggered.connect(self._on_action_import_package_triggered)
-        ui.action_close_workspace.triggered.connect(self.close_workspace)
+        ui.action_close_workspace.triggered.connect(self._on_action_close_workspace_triggered)
         ui.action_quit.triggered.connect(self.close)
         ui.action_about.triggered.connect(self.show_about)
         ui.action_show_toolbar.toggled.connect(ui.main_toolbar.setVisible)
@@ -240,14 +245,26 @@ class MainWindow(QMainWindow):
     def load_workspace(self, folder: str | Path) -> Workspace:
         """Open the workspace in ``folder`` and show its views; raises ``CmrcError``."""
         folder = Path(folder).expanduser()
-        ws = open_workspace(folder)
+        key = folder.resolve()
+        lock = self._locks.get(key) or self._lock_workspace(folder)
+        try:
+            ws = open_workspace(folder)
+        except BaseException:
+            if key not in self._locks:
+                lock.unlock()
+                _HELD_LOCKS.discard(key)
+            raise
         try:
             specs = self._view_specs(ws)
             first = self._build_view(specs[0], ws)   # a view that cannot be built: say so now
         except BaseException:
             ws.close()
+            if key not in self._locks:
+                lock.unlock()
+                _HELD_LOCKS.discard(key)
             raise
-        self.close_workspace()
+        self.close_workspace(keep_lock=key)
+        self._locks = {key: lock}
         self.workspace = ws
         self._specs = specs
         for spec in specs:
@@ -385,7 +402,39 @@ class MainWindow(QMainWindow):
         self.show_sign_export_dialog(None)
 
     @Slot()
-    def close_workspace(self) -> None:
+    @staticmethod
+    def _lock_workspace(folder: Path) -> QLockFile:
+        """One window per workspace, across programs: two writers would each show a
+        different truth. A lock left by a crashed program is taken over (its process is
+        gone), and so is one naming this very process for a folder it does not hold (the
+        folder was copied while open); where no lock can be made (read-only media) the
+        workspace is opened without."""
+        key = folder.resolve()
+        lock = QLockFile(str(folder / LOCK_FILE))
+        lock.setStaleLockTime(0)
+        if not lock.tryLock(0) and lock.error() == QLockFile.LockError.LockFailedError:
+            pid, host, _app = lock.getLockInfo()[-3:]
+            if not (pid == os.getpid() and key not in _HELD_LOCKS
+                    and lock.removeStaleLockFile() and lock.tryLock(0)):
+                raise WorkspaceError(_(
+                    "The workspace {folder} is already open in another CMRC Desktop window "
+                    "(process {pid} on {host}). Close it there first: two windows must never "
+                    "write to the same workspace.").format(folder=folder, pid=pid, host=host),
+                    file=str(folder))
+        if lock.isLocked():
+            _HELD_LOCKS.add(key)
+        return lock
+
+    @Slot()
+    def _on_action_close_workspace_triggered(self) -> None:
+        self.close_workspace()
+
+    def close_workspace(self, keep_lock: Path | None = None) -> None:
+        for key, lock in list(self._locks.items()):
+            if key != keep_lock:
+                lock.unlock()
+                _HELD_LOCKS.discard(key)
+                del self._locks[key]
         if self.workspace is None:
             return
         for window in list(self.scoring_windows.values()):

@@ -159,3 +159,18 @@ def test_run_smoke_on_a_bad_folder_returns_2(qapp, tmp_path, monkeypatch, capsys
                           smoke=True) == 2
     err = capsys.readouterr().err
     assert "cannot open the workspace" in err and "Traceback" not in err
+
+
+def test_gui_package_argument_reaches_the_window(monkeypatch):
+    """``cmrc gui --package F`` (the .cmrcpkg file association) opens the import dialog
+    for F; here the window's entry point records what it was asked to do."""
+    import types
+
+    from cmrc_desktop import cli, cli_gui
+
+    calls: dict = {}
+    fake = types.SimpleNamespace(run=lambda argv, **kw: calls.update(kw) or 0)
+    monkeypatch.setattr(cli_gui.importlib, "import_module", lambda name: fake)
+    monkeypatch.setenv("QT_QPA_PLATFORM", "offscreen")
+    assert cli.main(["gui", "--package", "E01.cmrcpkg"]) == 0
+    assert calls["package"] == "E01.cmrcpkg" and calls["workspace"] is None

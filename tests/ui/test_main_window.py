@@ -426,3 +426,46 @@ def test_double_clicking_a_centre_opens_its_scoring_form_and_closing_saves(windo
     window.close_workspace()
     assert window.scoring_windows == {}
     assert view is not None
+
+
+def test_a_second_window_on_the_same_workspace_is_refused(qtbot, window, settings, secretary):
+    """Never two writers: the second window says who has the workspace, and can open it
+    once the first has closed it."""
+    window.load_workspace(secretary)
+    window.load_workspace(secretary)                   # the same window again: fine
+    other_prompts = RecordingPrompts()
+    other = MainWindow(settings, other_prompts)
+    qtbot.addWidget(other)
+    assert not other.open_workspace_path(secretary)
+    assert other.workspace is None
+    kind, _title, message = other_prompts.messages[-1][:3]
+    assert kind == "error" and "already open in another CMRC Desktop window" in message
+    window.close_workspace()
+    assert other.open_workspace_path(secretary)
+    other.close_workspace()
+    assert not (secretary / "cmrc.lock").exists()
+
+
+def test_a_lock_left_by_a_crashed_program_is_taken_over(window, secretary):
+    import subprocess
+    import sys
+
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True).stdout.strip()
+    import socket
+
+    (secretary / "cmrc.lock").write_text(f"{dead}\ncmrc\n{socket.gethostname()}\n")
+    window.load_workspace(secretary)
+    assert window.workspace is not None
+
+
+def test_a_copy_of_an_open_workspace_opens(window, secretary, tmp_path):
+    """A folder copied while open carries the lock of this very process: the copy is a
+    different workspace and opens."""
+    import shutil
+
+    window.load_workspace(secretary)
+    copy = shutil.copytree(secretary, tmp_path / "copy")
+    assert (copy / "cmrc.lock").exists()
+    window.load_workspace(copy)
+    assert window.workspace.folder == copy

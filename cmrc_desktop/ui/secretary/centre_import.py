@@ -127,7 +127,7 @@ def import_text(file: str, summary: ImportSummary) -> str:
 
 
 # -- the list of problems ---------------------------------------------------------------------
-PROBLEM_COLUMNS = (Column(lambda: _("Sheet")), Column(lambda: _("Row"), numeric=True),
+PROBLEM_COLUMNS = (Column(lambda: _("Worksheet")), Column(lambda: _("Row"), numeric=True),
                    Column(lambda: _("Column")), Column(lambda: _("Value")),
                    Column(lambda: _("Problem")))
 
