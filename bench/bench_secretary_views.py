@@ -134,15 +134,22 @@ def run(secretary: Path, tmp: Path, runs: int) -> None:
           f"{'met' if worst <= FRAME_GOAL_MS else 'NOT met'}")
 
 
-def _wait_until_loaded(view, qapp, timeout: float = 30.0) -> None:
+def _wait_until_loaded(view, qapp, timeout_ms: int = 30_000) -> None:
     """A view that loads in the background says so with ``loading`` (True while busy).
-    Wait as the idle event loop does (sleeping until an event comes), not in a busy loop
-    that would starve the background thread of the interpreter lock."""
-    from PySide6.QtCore import QEventLoop
+    Wait in an event loop that wakes when a background job ends, as the program does
+    when idle (its loop releases the interpreter lock while it waits); polling instead
+    would take the lock from the job and measure the bench, not the program."""
+    from PySide6.QtCore import QEventLoop, QTimer
 
-    deadline = time.perf_counter() + timeout
-    while getattr(view, "loading", False) and time.perf_counter() < deadline:
-        qapp.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents, 50)
+    from cmrc_desktop.ui import tasks
+
+    while getattr(view, "loading", False):
+        loop = QEventLoop()
+        for handle in tasks.running_tasks():
+            for signal in (handle.finished, handle.failed, handle.cancelled):
+                signal.connect(loop.quit)
+        QTimer.singleShot(timeout_ms, loop.quit)
+        loop.exec()
 
 
 def scroll_frames(window, qapp) -> list[float]:

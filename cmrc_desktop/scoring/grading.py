@@ -128,7 +128,7 @@ class _Layout:
 
     def __init__(self, scheme: Scheme) -> None:
         self.expert_ids = [i.id for i in scheme.expert_indicators]
-        self.all_ids = [i.id for i in scheme.indicators]
+        self.expert_id_set = frozenset(self.expert_ids)
         self.dimension_ids = [(d.id, [i.id for i in scheme.indicators_of(d.id)])
                               for d in scheme.dimensions]
         self.checked: set[tuple[str, Decimal]] = set()
@@ -165,16 +165,17 @@ def _centre_totals(scheme: Scheme, data: GradingInput, centre: str,
     incomplete = []
     for expert in sorted(sheets):
         sheet = sheets[expert]
-        unchecked = {i: v for i, v in sheet.items() if (i, v) not in layout.checked}
+        unchecked = dict(sheet.items() - layout.checked)   # (indicator, value) pairs
         check_sheet(scheme, centre, expert, unchecked)
         layout.checked.update(unchecked.items())
-        if any(i not in sheet for i in layout.expert_ids):
+        if not layout.expert_id_set.issubset(sheet.keys()):
             incomplete.append(expert)
             continue
         points = {**sheet, **auto}
-        totals[expert] = sum((points[i] for i in layout.all_ids), Decimal(0))
-        dim_totals[expert] = {d: sum((points[i] for i in ids), Decimal(0))
-                              for d, ids in layout.dimension_ids}
+        dims = {d: sum([points[i] for i in ids], Decimal(0)) for d, ids in layout.dimension_ids}
+        dim_totals[expert] = dims
+        # every indicator is in exactly one dimension, and Decimal sums are exact
+        totals[expert] = sum(dims.values(), Decimal(0))
 
     vetoes = sorted(data.vetoes.get(centre, ()))
     flags = [VETO_FLAG_PREFIX + v for v in vetoes]

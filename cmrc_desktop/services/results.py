@@ -33,9 +33,9 @@ def workspace_grading_input(ws: Workspace) -> GradingInput:
     for sheet in score_repo.list_sheets(db):
         if (sheet.centre_id, sheet.expert_id) in assigned:
             data.scores.setdefault((sheet.centre_id, sheet.expert_id), {})
-    for centre, expert, indicator, value in score_repo.score_values(db):
-        if (centre, expert) in assigned:
-            data.scores.setdefault((centre, expert), {})[indicator] = value
+    for pair, values in score_repo.sheet_values(db).items():
+        if pair in assigned:
+            data.scores.setdefault(pair, {}).update(values)
     latest: dict[str, str] = {}
     for m in dossier_repo.list_metrics(db):  # ordered by centre, period
         if m.period != latest.get(m.centre_id):
