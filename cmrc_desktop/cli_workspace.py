@@ -251,6 +251,50 @@ def cmd_audit(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+# -- backups ------------------------------------------------------------------------------
+def cmd_backup(args: argparse.Namespace) -> int:
+    """The window's automatic backup, on demand (``--list`` shows them instead)."""
+    from pathlib import Path
+
+    from cmrc_desktop.domain.errors import WorkspaceError
+    from cmrc_desktop.services import backup
+    from cmrc_desktop.services.workspace import DB_NAME
+    from cmrc_desktop.storage import health
+
+    folder = Path(args.workspace)
+    if not (folder / DB_NAME).is_file():
+        raise WorkspaceError(_("The folder {folder} is not a CMRC Desktop workspace: it has no "
+                               "{name}.").format(folder=folder, name=DB_NAME), file=str(folder))
+    if args.list:
+        for path in backup.backups(folder):
+            print(f"{path}\t{backup.taken_at(path):%Y-%m-%d %H:%M:%S}Z")
+        return EXIT_OK
+    problems = health.quick_check(folder / DB_NAME)
+    if problems:
+        raise WorkspaceError(health.damage_text(folder / DB_NAME, problems),
+                             file=str(folder / DB_NAME))
+    made = backup.take_backup(folder, keep=args.keep)
+    print(_("backup written to {file}").format(file=made))
+    return EXIT_OK
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from cmrc_desktop.domain.errors import WorkspaceError
+    from cmrc_desktop.services import backup
+
+    folder = Path(args.workspace)
+    source = Path(args.backup) if args.backup else next(iter(backup.backups(folder)), None)
+    if source is None:
+        raise WorkspaceError(_("There is no automatic backup in {folder} to restore from.")
+                             .format(folder=backup.backups_dir(folder)), file=str(folder))
+    done = backup.restore_backup(folder, source, actor=args.actor, reason=args.reason)
+    print(_("The workspace was restored from {backup}. The damaged database is kept as "
+            "{aside}.").format(backup=done.backup.name, aside=done.kept_aside.name))
+    return EXIT_OK
+
+
 # -- demo ---------------------------------------------------------------------------------
 def cmd_demo(args: argparse.Namespace) -> int:
     import os
@@ -415,6 +459,22 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
                    help=_("write the entries to FILE as CSV (UTF-8, opens in Excel; a name "
                           "ending in .xlsx writes a workbook) instead of printing them"))
     p.set_defaults(handler=cmd_audit)
+
+    p = sub.add_parser("backup", help=_("back up the workspace database (as the window "
+                                        "does automatically)"))
+    p.add_argument("--workspace", required=True, metavar="DIR", help=_("workspace folder"))
+    p.add_argument("--list", action="store_true", help=_("list the backups, newest first"))
+    p.add_argument("--keep", type=int, default=10, help=_("backups to keep (default: 10)"))
+    p.set_defaults(handler=cmd_backup)
+
+    p = sub.add_parser("restore", help=_("replace a damaged workspace database by a backup "
+                                         "(close the workspace in the window first)"))
+    p.add_argument("--workspace", required=True, metavar="DIR", help=_("workspace folder"))
+    p.add_argument("backup", nargs="?", metavar="FILE",
+                   help=_("the backup to restore (default: the newest)"))
+    p.add_argument("--reason", required=True, help=_("why the workspace is restored"))
+    p.add_argument("--actor", help=_("name recorded in the audit log (default: your login)"))
+    p.set_defaults(handler=cmd_restore)
 
     p = sub.add_parser("demo", help=_("build a complete demo workspace"))
     p.add_argument("--out", required=True, metavar="DIR")

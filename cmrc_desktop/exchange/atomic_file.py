@@ -4,10 +4,14 @@ content, never half of it: temporary file in the same folder, fsync, rename."""
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+
+# "no space left on device" and "disk quota exceeded": for the user both mean a full disk
+DISK_FULL_ERRNOS = frozenset({errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)})
 
 
 @contextlib.contextmanager

@@ -48,8 +48,15 @@ from python_calamine import CalamineError, CalamineWorkbook, SheetVisibleEnum
 
 from cmrc_desktop.domain.errors import InputError
 from cmrc_desktop.domain.numbers import parse_decimal, plain
+from cmrc_desktop.exchange.safe_zip import shown
 from cmrc_desktop.exchange.sheet_content import SheetContent
-from cmrc_desktop.exchange.xlsx_safety import _not_a_workbook, atomic_save, cell_text, set_text
+from cmrc_desktop.exchange.xlsx_safety import (
+    _not_a_workbook,
+    atomic_save,
+    cell_text,
+    screen_part,
+    set_text,
+)
 from cmrc_desktop.i18n import _
 from cmrc_desktop.signing.payload import SheetPayload, clean_text
 
@@ -462,7 +469,8 @@ def read_sheet_xlsx_bytes(data: bytes, *, name: str = "") -> XlsxSheet:
         raise InputError(_("the file is empty; expected an Excel workbook (.xlsx)"), file=file)
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            _check_sizes(archive, file)
+            _check_sizes(archive, file)     # declared sizes and ratios, before unpacking
+            _screen(archive, file)          # macros and DTDs, before any parser runs
             props = _custom_properties(archive, file)
     except zipfile.BadZipFile:
         raise InputError(_not_a_workbook(), file=file) from None
@@ -492,22 +500,36 @@ def read_sheet_xlsx_bytes(data: bytes, *, name: str = "") -> XlsxSheet:
     return XlsxSheet(payload, signature, tuple(certs), cells, sheet_name)
 
 
-def _damaged(file: str | None) -> InputError:
+_PEEK = 1024    # bytes of each part read to find its root element
+
+
+def _damaged(file: str | None, part: str = "") -> InputError:
+    if part:
+        return InputError(_("the file is damaged or oversized: the part {part} of the workbook "
+                            "is too large to unpack safely").format(part=shown(part)),
+                          file=file, field=shown(part))
     return InputError(_("the file is damaged or oversized: a part of the workbook is too large "
                         "to unpack safely"), file=file)
 
 
 def _check_sizes(archive: zipfile.ZipFile, file: str | None) -> None:
+    """Declared sizes, ratios and encryption of every part, read from the zip directory
+    before anything is unpacked."""
     infos = archive.infolist()
     if len(infos) > MAX_MEMBERS:
         raise _damaged(file)
     total = 0
     for info in infos:
         total += info.file_size
+        if info.flag_bits & 0x1:
+            raise InputError(_("the part {part} of the workbook is encrypted; a scoresheet is "
+                               "never encrypted — export it again from CMRC Desktop").format(
+                                   part=shown(info.filename)), file=file,
+                             field=shown(info.filename))
         if info.file_size > MAX_MEMBER or total > MAX_TOTAL:
-            raise _damaged(file)
+            raise _damaged(file, info.filename)
         if info.file_size > 4096 and info.file_size > MAX_RATIO * max(info.compress_size, 1):
-            raise _damaged(file)
+            raise _damaged(file, info.filename)
 
 
 def _read_member(archive: zipfile.ZipFile, member: str) -> bytes | None:
@@ -533,6 +555,18 @@ def _certificate(der: bytes) -> x509.Certificate:
             _CERTS.clear()
         cert = _CERTS[der] = x509.load_der_x509_certificate(der)
     return cert
+
+
+def _screen(archive: zipfile.ZipFile, file: str | None) -> None:
+    """``xlsx_safety``'s rules, peeking at the first bytes of each part (a DTD can only
+    stand before the root element) instead of unpacking the whole workbook twice."""
+    for info in archive.infolist():
+        if info.is_dir():
+            continue
+        with archive.open(info) as fh:
+            head = fh.read(_PEEK)
+        screen_part(info.filename, head,
+                    lambda info=info: _read_member(archive, info.filename) or b"", name=file)
 
 
 def _custom_properties(archive: zipfile.ZipFile, file: str | None) -> dict[str, str]:

@@ -9,6 +9,7 @@ the secretary is never handed out as done.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 from collections.abc import Iterable
@@ -16,8 +17,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-from cmrc_desktop.domain.errors import InputError
+from cmrc_desktop.domain.errors import InputError, WorkspaceError
 from cmrc_desktop.domain.workspace import SheetState, SignedSheet
+from cmrc_desktop.exchange.atomic_file import DISK_FULL_ERRNOS, atomic_path
 from cmrc_desktop.i18n import _
 from cmrc_desktop.scoring.builtin import catalog
 from cmrc_desktop.services import keyring
@@ -133,23 +135,32 @@ def export_sheet(ws: Workspace, expert_id: str, centre_id: str, folder: str | Pa
     payload = SheetPayload.from_bytes(signed.payload)
     content = build_sheet_content(payload, ws.scheme, catalog(), sheet_metrics(ws, centre_id))
     folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
     stem = f"{ws.batch.id}_{centre_id}_{expert_id}_r{signed.revision}"
     chain = [signer.cert, *signer.chain]
-    paths = []
-    for fmt in formats:
-        path = folder / f"{stem}.{fmt}"
-        if fmt == "xlsx":
-            write_sheet_xlsx(path, content, signed.signature, chain,
-                             signature_png=signed.signature_png)
-        else:
-            write_sheet_pdf(path, content, signer, signature_png=signed.signature_png)
-        result = verify_file(path, ws)
-        if not result.ok:
-            path.unlink(missing_ok=True)
-            raise InputError(_("the exported file failed its own verification: {reason}")
-                             .format(reason=result.reason), file=str(path))
-        paths.append(path)
+    paths = [folder / f"{stem}.{fmt}" for fmt in formats]
+    # Every file is written and verified beside its destination first; only when all
+    # are good do they replace the destinations. A full disk, a pulled-out stick or a
+    # file that fails verification leaves the files exported before as they were, and
+    # no half-written file behind.
+    current = folder     # what was being written, for the message
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with contextlib.ExitStack() as stack:
+            for path in paths:
+                current = path
+                tmp = stack.enter_context(atomic_path(path))
+                if path.suffix == ".xlsx":
+                    write_sheet_xlsx(tmp, content, signed.signature, chain,
+                                     signature_png=signed.signature_png)
+                else:
+                    write_sheet_pdf(tmp, content, signer, signature_png=signed.signature_png)
+                result = verify_file(path, ws, data=tmp.read_bytes())
+                if not result.ok:
+                    raise InputError(_("the exported file failed its own verification: "
+                                       "{reason}").format(reason=result.reason),
+                                     file=str(path))
+    except OSError as exc:
+        raise _write_failure(exc, current) from exc
     with ws.db.atomic():
         for path in paths:
             signing_repo.add_export(ws.db, expert_id=expert_id, centre_id=centre_id,
@@ -160,6 +171,20 @@ def export_sheet(ws: Workspace, expert_id: str, centre_id: str, folder: str | Pa
                      centre_id=centre_id, expert_id=expert_id,
                      new=", ".join(p.name for p in paths), extra={"revision": signed.revision})
     return ExportedSheet(expert_id, centre_id, signed.revision, tuple(paths))
+
+
+def _write_failure(exc: OSError, path: Path) -> WorkspaceError:
+    """A write that failed, in words that say what is left and what to do; named by
+    the file meant (the temporary file beside it means nothing to the user)."""
+    where = str(path)
+    if exc.errno in DISK_FULL_ERRNOS:
+        return WorkspaceError(_("the disk is full, so the sheet was not exported; the files "
+                                "exported before are unchanged. Free some space or choose "
+                                "another folder, then export again."), file=where)
+    return WorkspaceError(_("the sheet could not be written ({reason}), so it was not "
+                            "exported; the files exported before are unchanged. Check the "
+                            "folder or choose another one, then export again.").format(
+                                reason=exc.strerror or exc), file=where)
 
 
 def own_signer(ws: Workspace, password: str) -> KeyPair:

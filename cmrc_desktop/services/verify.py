@@ -167,7 +167,6 @@ def verify_file(path: str | Path, ws: Workspace | None = None, *,
 def _xlsx(path: Path, data: bytes
           ) -> tuple[SheetPayload, x509.Certificate, x509.Certificate, bytes]:
     from cmrc_desktop.exchange.sheet_xlsx import check_visible, read_sheet_xlsx_bytes
-
     sheet = read_sheet_xlsx_bytes(data, name=path.name)
     if len(sheet.certs) < 2:
         raise _Refused(_("the certificate chain in the file is incomplete"))

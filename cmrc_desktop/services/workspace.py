@@ -45,7 +45,10 @@ def default_actor() -> str:
 
 class Workspace:
     """An open workspace. ``batch`` is read fresh each time (the stage can change);
-    ``scheme`` is parsed once per stored scheme text."""
+    ``scheme`` is parsed once per stored scheme text. ``read_only`` says why nothing
+    can be written (None when it can)."""
+
+    read_only: str | None = None
 
     def __init__(self, folder: Path, db: Database, *, actor: str | None = None) -> None:
         self.folder = folder
@@ -143,6 +146,26 @@ def open_workspace(folder: str | Path, *, actor: str | None = None) -> Workspace
         db.close()
         raise
     return Workspace(folder, db, actor=actor)
+
+
+def open_workspace_read_only(folder: str | Path, reason: str, *,
+                            actor: str | None = None) -> Workspace:
+    """Open for reading only (a read-only folder or disk, a damaged file): no write, not
+    even a migration or a missing sub-folder, reaches the disk."""
+    folder = Path(folder)
+    if not (folder / DB_NAME).is_file():
+        raise WorkspaceError(_("The folder {folder} is not a CMRC Desktop workspace: it has no "
+                               "{name}.").format(folder=folder, name=DB_NAME),
+                             file=str(folder))
+    db = open_db(folder / DB_NAME, read_only=True)
+    try:
+        batch_repo.get_batch(db)
+    except BaseException:
+        db.close()
+        raise
+    ws = Workspace(folder, db, actor=actor)
+    ws.read_only = reason
+    return ws
 
 
 def _new_batch(*, name: str, year: int, kind: BatchKind | str, stage: Stage | str,

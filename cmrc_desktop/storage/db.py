@@ -44,9 +44,16 @@ def text_decimal(text: str | None) -> Decimal | None:
                              .format(value=text)) from None
 
 
-def open_db(path: str | Path) -> sqlite_utils.Database:
-    """Open (or create) a workspace database, migrated to this program's schema."""
+def open_db(path: str | Path, *, read_only: bool = False) -> sqlite_utils.Database:
+    """Open (or create) a workspace database, migrated to this program's schema.
+
+    ``read_only`` opens an existing file for reading only (``mode=ro`` and
+    ``query_only``): for a read-only folder or disk, and for a damaged file, where any
+    write — even the migration's — must not happen.
+    """
     path = Path(path)
+    if read_only:
+        return _open_read_only(path)
     try:
         conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000)
     except sqlite3.Error as exc:
@@ -60,6 +67,49 @@ def open_db(path: str | Path) -> sqlite_utils.Database:
         conn.close()
         raise
     return db
+
+
+def _open_read_only(path: Path) -> sqlite_utils.Database:
+    """``mode=ro``; where even that fails (a WAL database in a folder where the ``-shm``
+    file cannot be made) ``immutable=1``, safe because nobody can write there either."""
+    uri = path.absolute().as_uri()
+    conn: sqlite3.Connection | None = None
+    error: sqlite3.Error | None = None
+    for query in ("?mode=ro", "?mode=ro&immutable=1"):
+        try:
+            conn = sqlite3.connect(uri + query, uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            break
+        except sqlite3.OperationalError as exc:
+            if conn is not None:
+                conn.close()
+                conn = None
+            error = exc
+        except sqlite3.DatabaseError:
+            break   # not a database: _inspect says so in the user's words
+    if conn is None:
+        raise WorkspaceError(_("cannot open {file} for reading: {reason}").format(
+            file=path, reason=error), file=str(path))
+    try:
+        _inspect(conn, path, SCHEMA_VERSION)
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        if version != SCHEMA_VERSION:
+            raise WorkspaceError(_(
+                "{file} has schema {found} and cannot be updated to schema {version} while "
+                "it is read-only; open it from a writable folder first.").format(
+                    file=path, found=version, version=SCHEMA_VERSION), file=str(path))
+        conn.execute("PRAGMA query_only = ON")
+        conn.execute("PRAGMA foreign_keys = ON")
+    except BaseException:
+        conn.close()
+        raise
+    return sqlite_utils.Database(conn)
+
+
+def set_writable(db: sqlite_utils.Database, writable: bool) -> None:
+    """Block (or allow again) every write on this connection: a damaged database is
+    read but never written until it is restored."""
+    db.conn.execute(f"PRAGMA query_only = {'OFF' if writable else 'ON'}")
 
 
 def _cannot_open(path: Path, exc: sqlite3.Error) -> WorkspaceError:

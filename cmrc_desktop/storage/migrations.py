@@ -308,6 +308,23 @@ def _merge(db: sqlite_utils.Database) -> None:
     _run_script(db, _SCHEMA_0003)
 
 
+_SCHEMA_0004 = """
+CREATE TRIGGER audit_no_replace BEFORE INSERT ON audit
+WHEN EXISTS (SELECT 1 FROM audit WHERE id = NEW.id)
+BEGIN
+    SELECT RAISE(ABORT, 'audit log is append-only');
+END;
+"""
+
+
+@_migration(4, "audit_no_replace")
+def _audit_no_replace(db: sqlite_utils.Database) -> None:
+    """INSERT OR REPLACE deletes the row it replaces without firing the delete trigger
+    (unless the connection turned on recursive_triggers, which sqlite_utils does and
+    another tool need not): refuse an insert onto an existing audit id."""
+    _run_script(db, _SCHEMA_0004)
+
+
 def _run_script(db: sqlite_utils.Database, script: str) -> None:
     """Run statements one by one: ``executescript`` would COMMIT the migration's
     transaction first and leave a half-built schema behind a crash."""

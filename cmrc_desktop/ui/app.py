@@ -195,5 +195,11 @@ def _make_excepthook(window):
             traceback.print_exception(kind, exc, tb)
         from cmrc_desktop.ui.prompts import error_text
 
+        ws = getattr(window, "workspace", None)
+        if isinstance(exc, sqlite3.OperationalError) and ws is not None and ws.read_only:
+            # the database refused a write of a read-only or damaged workspace: say why
+            window.prompts.warning(window, _("Nothing was changed"), _(
+                "The workspace is read-only: {reason}").format(reason=ws.read_only))
+            return
         window.prompts.error(window, _("Error"), error_text(exc))
     return hook

@@ -37,6 +37,7 @@ from cmrc_desktop.ui.scoring_form.documents import (
     is_pdf,
     system_open,
 )
+from cmrc_desktop.ui.scoring_form.failures import opinion_failure_text, score_failure_text
 from cmrc_desktop.ui.scoring_form.look import Tone, reapply_tones, scaled_font, set_tone
 from cmrc_desktop.ui.scoring_form.rows import DimensionHeader, IndicatorRow, evidence_text
 from cmrc_desktop.ui.scoring_form.score_input import CommentEdit, ScoreEdit, check_score
@@ -97,8 +98,10 @@ class ScoringForm(QWidget):
         self._saved: dict[str, Decimal | None] = {}
         self._saved_comments: dict[str, str] = {}
         self._failed: set[str] = set()
+        self._comment_failed: set[str] = set()
         self._opinion_saved: dict[str, str] = dict.fromkeys(OPINION_FIELDS, "")
         self._opinion_failed: set[str] = set()
+        self._opinion_problem = ""   # why the last opinion write failed, while one has
         self._opinion_timers: dict[str, QTimer] = {}
         self._automatic: dict[str, Decimal] = {}
         self._viewers: list[PdfViewerDialog] = []
@@ -195,6 +198,7 @@ class ScoringForm(QWidget):
         stored = {s.indicator: s for s in score_repo.list_scores(
             db, expert_id=self.expert_id, centre_id=self.centre_id)}
         self._failed.clear()
+        self._comment_failed.clear()
         for indicator_id, row in self._rows.items():
             if row.score_edit is None:
                 continue
@@ -209,6 +213,7 @@ class ScoringForm(QWidget):
             row.show_state(saved=True, has_value=value is not None, message=None)
         opinion = score_repo.find_opinion(db, self.expert_id, self.centre_id)
         self._opinion_failed.clear()
+        self._opinion_problem = ""
         for field, edit in self._opinion_edits().items():
             text = getattr(opinion, field) if opinion else ""
             self._opinion_saved[field] = text
@@ -248,6 +253,7 @@ class ScoringForm(QWidget):
         # indicator rows, dimension by dimension
         ui.summary_layout.addRow(_("Expert"), self._value_label(expert.name))
         self._state_value = self._value_label("")
+        self._state_value.setWordWrap(True)   # "draft · revision 2" wraps, never clipped
         ui.summary_layout.addRow(_("State"), self._state_value)
         self._integrity_value = self._value_label("")
         ui.summary_layout.addRow(_("Research integrity"), self._integrity_value)
@@ -309,6 +315,7 @@ class ScoringForm(QWidget):
         icon = self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxInformation)
         ui.readonly_icon.setPixmap(icon.pixmap(22, 22))
         set_tone(ui.declare_error_label, Tone.ERROR)
+        ui.opinion_state_label.setWordWrap(True)    # a failure says what to do: long
         set_tone(ui.conflict_hint, Tone.MUTED)
         ui.declarations_box.setFont(scaled_font(self.font(), 1.05))
 
@@ -552,7 +559,7 @@ class ScoringForm(QWidget):
         try:
             scoring.record_score(self.ws, self.expert_id, self.centre_id, indicator_id, value)
         except _SAVE_ERRORS as exc:
-            message = _("Not saved: {reason}").format(reason=error_text(exc))
+            message = score_failure_text(exc)
             self._failed.add(indicator_id)
             row.show_state(saved=False, has_value=True, message=message)
             self._update_saved_state()
@@ -586,12 +593,17 @@ class ScoringForm(QWidget):
             scoring.record_score(self.ws, self.expert_id, self.centre_id, indicator_id,
                                  self._saved[indicator_id], comment=text)
         except _SAVE_ERRORS as exc:
-            message = _("Not saved: {reason}").format(reason=error_text(exc))
+            message = score_failure_text(exc)
+            self._comment_failed.add(indicator_id)
             row.show_state(saved=False, has_value=True, message=message)
             self._update_saved_state()
             self.save_failed.emit(message)
             return
         self._saved_comments[indicator_id] = text
+        if indicator_id in self._comment_failed:
+            self._comment_failed.discard(indicator_id)
+            if indicator_id not in self._failed:    # else the score's failure stays shown
+                self._on_score_text_edited(indicator_id, self.score_edit(indicator_id).text())
         self._update_saved_state()
         self.score_saved.emit(indicator_id)
 
@@ -630,12 +642,15 @@ class ScoringForm(QWidget):
         try:
             scoring.record_opinion(self.ws, self.expert_id, self.centre_id, **{field: text})
         except _SAVE_ERRORS as exc:
-            message = _("Not saved: {reason}").format(reason=error_text(exc))
+            message = opinion_failure_text(exc)
             self._opinion_failed.add(field)
+            self._opinion_problem = message
             self._update_saved_state()
             self.save_failed.emit(message)
             return False
         self._opinion_failed.discard(field)
+        if not self._opinion_failed:
+            self._opinion_problem = ""
         self._opinion_saved[field] = text
         self._update_saved_state()
         return True
@@ -708,7 +723,10 @@ class ScoringForm(QWidget):
             edit.toPlainText() != self._opinion_saved[f] or f in self._opinion_failed
             for f, edit in self._opinion_edits().items())
         opinion_label = self.ui.opinion_state_label
-        if opinion_unsaved:
+        if self._opinion_problem and self._opinion_failed:
+            opinion_label.setText("● " + self._opinion_problem)
+            set_tone(opinion_label, Tone.ERROR)
+        elif opinion_unsaved:
             opinion_label.setText("● " + _("Not saved"))
             set_tone(opinion_label, Tone.WARNING)
         else:

@@ -34,11 +34,12 @@ def _pragma(db: Database, name: str) -> object:
 
 def test_new_database_has_every_table_and_the_schema_version(db: Database) -> None:
     assert TABLES <= set(db.table_names())
-    assert _pragma(db, "user_version") == SCHEMA_VERSION == 3
+    assert _pragma(db, "user_version") == SCHEMA_VERSION == 4
     assert _pragma(db, "application_id") == APPLICATION_ID
     applied = [r["name"] for r in db.query(
         "SELECT name FROM _sqlite_migrations WHERE migration_set = ?", [MIGRATION_SET])]
-    assert applied == ["0001_initial", "0002_signing", "0003_merge"]
+    assert applied == ["0001_initial", "0002_signing", "0003_merge",
+                       "0004_audit_no_replace"]
 
 
 def test_indexes_exist_for_the_frequent_queries(db: Database) -> None:
@@ -76,7 +77,7 @@ def test_a_workspace_from_a_newer_program_is_refused_and_left_untouched(db_path:
 
     assert caught.value.message == (
         "This workspace was written by a newer version of CMRC Desktop (schema 7; this "
-        "program knows up to 3). Install the newer version to open it.")
+        "program knows up to 4). Install the newer version to open it.")
     assert caught.value.file == str(db_path)
     assert _snapshot(db_path) == before
 
@@ -141,7 +142,7 @@ def test_a_schema_1_workspace_is_migrated_in_place(db_path: Path) -> None:
     partial.close()
     db = open_db(db_path)
     try:
-        assert _pragma(db, "user_version") == 3
+        assert _pragma(db, "user_version") == SCHEMA_VERSION
         assert db.execute("SELECT name, cert_pem FROM experts").fetchall() == [("王五", "")]
     finally:
         db.close()
