@@ -8,6 +8,7 @@ fake that records what was said and answers at once.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt
@@ -28,6 +29,14 @@ def error_text(exc: BaseException) -> str:
     if isinstance(exc, OSError) and exc.strerror:
         where = f"{exc.filename}: " if exc.filename else ""
         return where + exc.strerror
+    if isinstance(exc, sqlite3.OperationalError):    # the database refused a write
+        reason = str(exc).lower()
+        if "readonly" in reason:
+            return _("Nothing was changed: the workspace is open read-only (the banner at the "
+                     "top of the window says why).")
+        if "disk is full" in reason:
+            return _("Nothing was changed: the disk holding the workspace is full. Free some "
+                     "space and try again.")
     return _("internal error: {kind}: {message}").format(kind=type(exc).__name__,
                                                           message=exc)
 

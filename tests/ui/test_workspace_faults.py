@@ -164,3 +164,18 @@ def test_a_refused_write_is_explained_not_an_internal_error(make_window, workspa
         _make_excepthook(window)(type(exc), exc, exc.__traceback__)
     kind, _title, text = window.prompts.messages[-1]
     assert kind == "warning" and "read-only" in text and "internal error" not in text
+
+
+def test_a_refused_write_is_explained_in_plain_words():
+    """Views that show an error themselves (error_text) say why the database refused a
+    write of a read-only workspace or on a full disk, never "internal error"."""
+    import sqlite3
+
+    from cmrc_desktop.ui.prompts import error_text
+
+    readonly = error_text(sqlite3.OperationalError("attempt to write a readonly database"))
+    full = error_text(sqlite3.OperationalError("database or disk is full"))
+    assert "read-only" in readonly and "internal error" not in readonly
+    assert "disk" in full and "full" in full and "internal error" not in full
+    other = error_text(sqlite3.OperationalError("no such table: x"))
+    assert "internal error" in other
