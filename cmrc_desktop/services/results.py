@@ -30,9 +30,9 @@ def workspace_grading_input(ws: Workspace) -> GradingInput:
     db = ws.db
     data = GradingInput(centres={c.id for c in centre_repo.list_centres(db)})
     assigned = {(centre, expert) for expert, centre in expert_repo.list_assignments(db)}
-    for sheet in score_repo.list_sheets(db):
-        if (sheet.centre_id, sheet.expert_id) in assigned:
-            data.scores.setdefault((sheet.centre_id, sheet.expert_id), {})
+    for pair in score_repo.sheet_pairs(db):
+        if pair in assigned:
+            data.scores.setdefault(pair, {})
     for pair, values in score_repo.sheet_values(db).items():
         if pair in assigned:
             data.scores.setdefault(pair, {}).update(values)

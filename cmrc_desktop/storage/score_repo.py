@@ -76,22 +76,42 @@ def scored_pairs(db: sqlite_utils.Database) -> set[tuple[str, str]]:
         "SELECT DISTINCT expert_id, centre_id FROM scores WHERE value IS NOT NULL")}
 
 
+def sheet_pairs(db: sqlite_utils.Database) -> list[tuple[str, str]]:
+    """(centre_id, expert_id) of every sheet, scored or not, as plain tuples."""
+    return db.execute("SELECT centre_id, expert_id FROM sheets").fetchall()
+
+
+class _Decimals(dict):
+    """Decimal of each stored value text, parsed on first sight (a batch has few)."""
+
+    def __missing__(self, text: str) -> Decimal:
+        value = self[text] = text_decimal(text)
+        return value
+
+
 def sheet_values(db: sqlite_utils.Database) -> dict[tuple[str, str], dict[str, Decimal]]:
     """{(centre_id, expert_id): {indicator: value}} of every score with a value: what
-    grading reads, in one pass over the primary key's order (a large batch holds about
-    90,000 scores; no ``Score`` per row, each distinct value parsed once)."""
-    decimals: dict[str, Decimal] = {}
+    grading reads. A large batch holds about 90,000 scores; SQLite packs each sheet's
+    into one text (one row per sheet instead of per score, in the primary key's order),
+    and each distinct value is parsed once. A sheet whose ids hold the separators (no
+    scheme has such ids) is read row by row instead, so the result is always exact."""
+    decimals = _Decimals()
     sheets: dict[tuple[str, str], dict[str, Decimal]] = {}
-    key = sheet = None
-    for e, c, i, v in db.execute("SELECT expert_id, centre_id, indicator, value FROM scores "
-                                 "WHERE value IS NOT NULL ORDER BY expert_id, centre_id"):
-        if key is None or key[0] != c or key[1] != e:
-            key = (c, e)
-            sheet = sheets.setdefault(key, {})
-        value = decimals.get(v)
-        if value is None:
-            value = decimals[v] = text_decimal(v)
-        sheet[i] = value
+    odd: list[tuple[str, str]] = []
+    for e, c, n, packed in db.execute(
+            "SELECT expert_id, centre_id, count(*), "
+            "group_concat(indicator || char(31) || value, char(30)) FROM scores "
+            "WHERE value IS NOT NULL GROUP BY expert_id, centre_id"):
+        parts = packed.replace("\x1f", "\x1e").split("\x1e")   # id, value, id, value, …
+        if len(parts) != 2 * n:      # a separator inside an id: read this sheet by rows
+            odd.append((e, c))
+            continue
+        sheets[(c, e)] = dict(zip(parts[0::2], map(decimals.__getitem__, parts[1::2]),
+                                  strict=True))
+    for e, c in odd:
+        sheets[(c, e)] = {row[0]: text_decimal(row[1]) for row in db.execute(
+            "SELECT indicator, value FROM scores WHERE expert_id = ? AND centre_id = ? "
+            "AND value IS NOT NULL", [e, c])}
     return sheets
 
 

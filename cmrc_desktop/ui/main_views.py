@@ -42,7 +42,7 @@ from cmrc_desktop.ui import theme
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1      # the row's id (centre, expert, "C/E" pair)
 SORT_ROLE = Qt.ItemDataRole.UserRole + 2    # a value that sorts right (numbers as numbers)
-RESIZE_PRECISION = 60
+RESIZE_PRECISION = 0
 
 
 # -- a read-only table of records -------------------------------------------------------
@@ -203,8 +203,9 @@ class MainView(QWidget):
         self.table.verticalHeader().setDefaultSectionSize(
             max(28, self.fontMetrics().height() + 12))
         header = self.table.horizontalHeader()
-        # fitting columns to their contents looks at the rows in view and this many more,
-        # not at all rows (Qt's default, 1000, makes fitting 150 centres take 50 ms)
+        # fitting columns to their contents looks at the rows in view only, not at every
+        # row (Qt's default looks at 1000 more: 70 ms for 150 centres); longer texts
+        # further down are elided, with the whole text in the tooltip
         header.setResizeContentsPrecision(RESIZE_PRECISION)
         header.setHighlightSections(False)
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
