@@ -4,21 +4,19 @@ one page; Chinese with the bundled font; written for its owner only."""
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import gettext
 import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 
-from cmrc_desktop import i18n
 from cmrc_desktop.exchange.password_sheet import (
     PasswordSlip,
     SheetHeader,
     write_password_sheet,
 )
+from tests.unit.exchange.chinese_overlay import chinese
 
 needs_poppler = pytest.mark.skipif(shutil.which("pdftotext") is None,
                                    reason="poppler-utils not installed")
@@ -56,24 +54,7 @@ ZH = {
 }
 
 
-class _Overlay(gettext.NullTranslations):
-    def __init__(self, table: dict[str, str], fallback: gettext.NullTranslations) -> None:
-        super().__init__()
-        self._table = table
-        self.add_fallback(fallback)
 
-    def gettext(self, message: str) -> str:
-        return self._table.get(message) or super().gettext(message)
-
-
-@contextlib.contextmanager
-def chinese():
-    i18n.set_language("zh_CN")
-    i18n._translation = _Overlay(ZH, i18n._translation)
-    try:
-        yield
-    finally:
-        i18n.set_language("en")
 
 
 def slips(n: int) -> list[PasswordSlip]:
@@ -121,7 +102,7 @@ def test_every_slip_is_printed_whole_on_one_page(tmp_path):
 
 @needs_poppler
 def test_the_sheet_reads_in_chinese(tmp_path):
-    with chinese():
+    with chinese(ZH):
         path = write_password_sheet(tmp_path / "otp.pdf", HEADER, slips(2), moment=MOMENT)
     (page,) = pages_of(path)
     for text in ("评审包一次性密码单", HEADER.batch_name, "张伟（E01）", "签收人（签名）",

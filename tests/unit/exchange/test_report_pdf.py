@@ -5,9 +5,7 @@ the entire file, and pdftotext reads back the title, every centre and every fina
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
-import gettext
 import shutil
 import subprocess
 from fractions import Fraction
@@ -36,6 +34,7 @@ from cmrc_desktop.services.results import grade_workspace
 from cmrc_desktop.services.workspace import open_workspace
 from cmrc_desktop.signing import keys
 from cmrc_desktop.storage import centre_repo, expert_repo, review_repo, score_repo
+from tests.unit.exchange.chinese_overlay import chinese
 
 PASSWORD = "test-password-1"
 GENERATED = "2026-11-22T06:18:24Z"
@@ -145,25 +144,7 @@ ZH = {
 }
 
 
-class _Overlay(gettext.NullTranslations):
-    def __init__(self, table: dict[str, str], fallback: gettext.NullTranslations) -> None:
-        super().__init__()
-        self._table = table
-        self.add_fallback(fallback)
 
-    def gettext(self, message: str) -> str:
-        return self._table.get(message) or super().gettext(message)
-
-
-@contextlib.contextmanager
-def chinese():
-    """The Chinese interface, with this module's msgids translated as in ``ZH``."""
-    i18n.set_language("zh_CN")
-    i18n._translation = _Overlay(ZH, i18n._translation)
-    try:
-        yield
-    finally:
-        i18n.set_language("en")
 
 
 # -- a real batch -----------------------------------------------------------------------------
@@ -222,7 +203,7 @@ def ca(batch) -> keys.KeyPair:
 @pytest.fixture(scope="module")
 def signed(tmp_path_factory, data, ca) -> Path:
     path = tmp_path_factory.mktemp("pdf") / "report.pdf"
-    with chinese():
+    with chinese(ZH):
         write_report_pdf(path, data, ca)
     return path
 

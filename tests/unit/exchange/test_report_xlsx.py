@@ -5,9 +5,7 @@ and compare it with the grading engine's own figures (``result_to_json``).
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
-import gettext
 import zipfile
 from decimal import Decimal
 from pathlib import Path
@@ -25,6 +23,7 @@ from cmrc_desktop.services.demo import build_demo
 from cmrc_desktop.services.results import grade_workspace
 from cmrc_desktop.services.workspace import open_workspace
 from cmrc_desktop.storage import centre_repo, expert_repo, review_repo, score_repo
+from tests.unit.exchange.chinese_overlay import chinese
 
 METHODS = ("mean", "median", "trimmed_mean")
 GENERATED = "2026-11-22T06:18:24Z"
@@ -112,26 +111,7 @@ ZH = {
 }
 
 
-class _Overlay(gettext.NullTranslations):
-    def __init__(self, table: dict[str, str], fallback: gettext.NullTranslations) -> None:
-        super().__init__()
-        self._table = table
-        self.add_fallback(fallback)
 
-    def gettext(self, message: str) -> str:
-        return self._table.get(message) or super().gettext(message)
-
-
-@contextlib.contextmanager
-def chinese_labels():
-    """Chinese interface with this module's msgids translated as in ``ZH``."""
-    i18n.set_language("zh_CN")
-    base = i18n._translation
-    i18n._translation = _Overlay(ZH, base)
-    try:
-        yield
-    finally:
-        i18n.set_language("en")
 
 
 # -- gathering a ReportData from a workspace (the lead's service does this for real) ----------
@@ -484,7 +464,7 @@ def test_sheet_titles_are_valid_and_unique():
 
 def test_the_workbook_speaks_chinese_by_default(data, tmp_path):
     path = tmp_path / "zh.xlsx"
-    with chinese_labels():
+    with chinese(ZH):
         write_report_xlsx(path, data)
     wb = openpyxl.load_workbook(path)
     assert wb.sheetnames[:2] == ["汇总", "方法比较"] and wb.sheetnames[-1] == "合并记录"
@@ -514,7 +494,7 @@ def _demo_report(out_dir: Path | str = "/tmp/reportxlsx") -> Path:
         review.record_veto(ws, "C003", "V4", "未按期报送2025年度报告，经两次催报仍未提交")
     data = gather(summary.secretary, MERGE_ROWS)
     path = out_dir / "汇总表.xlsx"
-    with chinese_labels():
+    with chinese(ZH):
         write_report_xlsx(path, data)
     return path
 

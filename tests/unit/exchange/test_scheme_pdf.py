@@ -4,8 +4,6 @@ with its full SHA-256 on every page; in Chinese and in English; written atomical
 
 from __future__ import annotations
 
-import contextlib
-import gettext
 import re
 import shutil
 import subprocess
@@ -13,12 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from cmrc_desktop import i18n
 from cmrc_desktop.domain.numbers import plain
 from cmrc_desktop.domain.workspace import Batch, BatchKind, Role, Stage
 from cmrc_desktop.exchange.scheme_pdf import scheme_pdf_bytes, write_scheme_pdf
 from cmrc_desktop.scoring.builtin import builtin_scheme, builtin_schemes
 from cmrc_desktop.scoring.scheme_loader import parse_scheme
+from tests.unit.exchange.chinese_overlay import chinese
 
 pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None,
                                 reason="poppler-utils not installed")
@@ -105,25 +103,7 @@ guidance = "第一行\\n第二行 <b>不是标记</b> & 符号"
 """
 
 
-class _Overlay(gettext.NullTranslations):
-    def __init__(self, table: dict[str, str], fallback: gettext.NullTranslations) -> None:
-        super().__init__()
-        self._table = table
-        self.add_fallback(fallback)
 
-    def gettext(self, message: str) -> str:
-        return self._table.get(message) or super().gettext(message)
-
-
-@contextlib.contextmanager
-def chinese():
-    """The Chinese interface, with this module's msgids translated as in ``ZH``."""
-    i18n.set_language("zh_CN")
-    i18n._translation = _Overlay(ZH, i18n._translation)
-    try:
-        yield
-    finally:
-        i18n.set_language("en")
 
 
 def pages_of(path: Path) -> list[str]:
@@ -187,7 +167,7 @@ def test_every_indicator_with_points_step_and_guidance_is_printed(tmp_path, sche
 
 def test_chinese_print_of_the_default_scheme(tmp_path):
     scheme = builtin_scheme("sd-perf-5d")
-    with chinese():
+    with chinese(ZH):
         path = write_scheme_pdf(tmp_path / "scheme.pdf", scheme)
     pages = pages_of(path)
     text = "".join(pages)

@@ -7,8 +7,6 @@ score, rename a CSV) and check that the reader says what happened in plain words
 
 from __future__ import annotations
 
-import contextlib
-import gettext
 import io
 import re
 import shutil
@@ -20,7 +18,6 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from cmrc_desktop import i18n
 from cmrc_desktop.domain.errors import InputError
 from cmrc_desktop.exchange.sheet_content import build_sheet_content
 from cmrc_desktop.exchange.sheet_xlsx import (
@@ -39,6 +36,7 @@ from cmrc_desktop.exchange.sheet_xlsx import (
 from cmrc_desktop.scoring.builtin import builtin_scheme, catalog
 from cmrc_desktop.signing import keys
 from cmrc_desktop.signing.payload import SheetPayload, sign, verify
+from tests.unit.exchange.chinese_overlay import chinese
 
 SCHEME = "sd-perf-5d"
 BATCH = "SD-2025-PERF"
@@ -101,26 +99,7 @@ ZH = {
 }
 
 
-class _Overlay(gettext.NullTranslations):
-    def __init__(self, table: dict[str, str], fallback: gettext.NullTranslations) -> None:
-        super().__init__()
-        self._table = table
-        self.add_fallback(fallback)
 
-    def gettext(self, message: str) -> str:
-        return self._table.get(message) or super().gettext(message)
-
-
-@contextlib.contextmanager
-def chinese_labels():
-    """Chinese interface with this module's msgids translated as in ``ZH``."""
-    i18n.set_language("zh_CN")
-    base = i18n._translation
-    i18n._translation = _Overlay(ZH, base)
-    try:
-        yield
-    finally:
-        i18n.set_language("en")
 
 
 @pytest.fixture(scope="module")
@@ -208,7 +187,7 @@ def _demo_sheet(out_dir: Path | str = "/tmp/xlsxrender") -> Path:
     ca = keys.make_batch_ca(BATCH, "2025年度山东省临床医学研究中心绩效评估")
     expert = keys.issue_expert_certificate(ca, BATCH, "E07", "李明", "山东大学齐鲁医院")
     path = out_dir / "scoresheet.xlsx"
-    with chinese_labels():
+    with chinese(ZH):
         write(path, (ca, expert), signature_png=signature_png())
     return path
 
@@ -272,7 +251,7 @@ def test_every_score_is_a_text_cell_holding_the_payload_string(tmp_path, pki):
 
 def test_labels_go_through_the_translation(tmp_path, pki):
     path = tmp_path / "sheet.xlsx"
-    with chinese_labels():
+    with chinese(ZH):
         write(path, pki)
     ws = openpyxl.load_workbook(path).active
     assert [c.value for c in ws[HEADER_ROW]] == [
