@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any
 from python_calamine import CalamineError, CalamineWorkbook
 
 from cmrc_desktop.domain.errors import InputError
+from cmrc_desktop.domain.limits import MAX_CELL_TEXT
 from cmrc_desktop.domain.numbers import parse_decimal
 from cmrc_desktop.exchange.atomic_file import atomic_path
 from cmrc_desktop.exchange.safe_zip import DamagedArchive, MiB, NotAnArchive, SafeZip, shown
@@ -44,8 +45,6 @@ if TYPE_CHECKING:
 # Excel shows at most 15 significant digits; a float with more (0.1 + 0.2 from a formula)
 # is read as the person saw it, not as the binary noise behind it.
 EXCEL_DIGITS = 15
-# Excel's limit for the text of one cell; longer text would be cut by Excel on opening.
-MAX_CELL_TEXT = 32767
 # Workbooks exchanged here are forms and lists: far below these, a bomb far above them.
 MAX_WORKBOOK_TOTAL = 100 * MiB
 MAX_WORKBOOK_PART = 50 * MiB

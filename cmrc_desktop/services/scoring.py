@@ -12,6 +12,7 @@ import json
 from decimal import Decimal, InvalidOperation
 
 from cmrc_desktop.domain.errors import InputError
+from cmrc_desktop.domain.limits import MAX_CELL_TEXT
 from cmrc_desktop.domain.numbers import plain
 from cmrc_desktop.domain.scheme import Indicator
 from cmrc_desktop.domain.workspace import Opinion, Score, Sheet, SheetState, label
@@ -49,9 +50,25 @@ def record_score(ws: Workspace, expert_id: str, centre_id: str, indicator_id: st
     if value is not None and not isinstance(value, Decimal):
         raise TypeError(f"a score must be a Decimal, not {type(value).__name__}")
     _check_value(ws, expert_id, centre_id, indicator_id, value)
+    _check_length(comment, _("the comment on {indicator}").format(indicator=indicator_id))
     with ws.db.atomic():
         _check_may_write(ws.db, expert_id, centre_id)
         return _write_score(ws, expert_id, centre_id, indicator_id, value, comment)
+
+
+def _check_length(text: str | None, what: str) -> None:
+    """A text is refused when typed, not when the signed sheet is exported: an Excel cell
+    holds at most 32,767 characters, and a text is never cut."""
+    if text is not None and len(text) > MAX_CELL_TEXT:
+        raise InputError(_("{what} is {n} characters long; a scoresheet cell holds at most "
+                           "{limit} — shorten it").format(what=what, n=f"{len(text):,}",
+                                                            limit=f"{MAX_CELL_TEXT:,}"),
+                         field="text")
+
+
+def _opinion_label(field: str) -> str:
+    return {"achievements": _("Main achievements"), "problems": _("Problems"),
+            "recommendations": _("Recommendations")}.get(field, field)
 
 
 def record_sheet(ws: Workspace, expert_id: str, centre_id: str, scores: dict[str, Decimal],
@@ -60,6 +77,8 @@ def record_sheet(ws: Workspace, expert_id: str, centre_id: str, scores: dict[str
     comments = comments or {}
     for indicator_id, value in scores.items():
         _check_value(ws, expert_id, centre_id, indicator_id, value)
+        _check_length(comments.get(indicator_id),
+                      _("the comment on {indicator}").format(indicator=indicator_id))
     with ws.db.atomic():
         _check_may_write(ws.db, expert_id, centre_id)
         return [_write_score(ws, expert_id, centre_id, ind, value, comments.get(ind))
@@ -92,6 +111,8 @@ def record_opinion(ws: Workspace, expert_id: str, centre_id: str, *,
     """Set the written opinion of a sheet; a part given as None keeps its old text."""
     given = {"achievements": achievements, "problems": problems,
              "recommendations": recommendations}
+    for field, text in given.items():
+        _check_length(text, _opinion_label(field))
     db = ws.db
     with db.atomic():
         _check_may_write(db, expert_id, centre_id)

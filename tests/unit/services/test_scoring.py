@@ -243,3 +243,16 @@ def test_without_the_kill_both_score_and_audit_row_are_there(
     assert [(s.indicator, s.value) for s in scores] == [("A1", Decimal("5.5"))]
     assert [(e.entity, e.new, e.actor) for e in entries] == [("score:A1", "5.5", "expert-zhang")]
     assert integrity == "ok"
+
+
+def test_a_text_longer_than_an_excel_cell_is_refused_when_typed(ws: Workspace) -> None:
+    """Refused where it is typed, with the length and the limit, rather than at export;
+    nothing is written. Exactly the limit is kept whole."""
+    too_long = "评" * 32768
+    with pytest.raises(InputError, match="32,768 characters long.*32,767"):
+        record_score(ws, "E1", "C1", "A1", Decimal("5"), comment=too_long)
+    with pytest.raises(InputError, match="Problems is 32,768 characters"):
+        record_opinion(ws, "E1", "C1", problems=too_long)
+    assert _nothing_written(ws)
+    record_opinion(ws, "E1", "C1", problems="评" * 32767)
+    assert len(score_repo.find_opinion(ws.db, "E1", "C1").problems) == 32767
