@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from cmrc_desktop import __version__
-from cmrc_desktop.domain.errors import CmrcError, InputError
+from cmrc_desktop.domain.errors import CmrcError, InputError, os_error_text
 from cmrc_desktop.i18n import _, set_language
 
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
@@ -250,6 +250,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # `cmrc verify … | head`: the reader has seen enough
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_OK
+    except OSError as exc:  # a file or folder the system refused: say which, and why
+        if os.environ.get("CMRC_DEBUG"):
+            traceback.print_exc()
+        print(os_error_text(exc), file=sys.stderr)
+        return EXIT_USAGE
     except Exception as exc:  # the last line of defence: never a bare traceback
         if os.environ.get("CMRC_DEBUG"):
             traceback.print_exc()

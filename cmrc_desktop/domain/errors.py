@@ -56,3 +56,10 @@ class WorkspaceError(CmrcError):
 
 class NotFoundError(CmrcError):
     """An id that names nothing in the workspace."""
+
+
+def os_error_text(exc: OSError) -> str:
+    """An operating-system error as the user reads it: the file, then what the system
+    said (the one wording of the window and the command line)."""
+    where = f"{exc.filename}: " if exc.filename else ""
+    return where + (exc.strerror or str(exc))

@@ -18,6 +18,8 @@ DISK_FULL_ERRNOS = frozenset({errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSP
 def atomic_path(destination: str | Path) -> Iterator[Path]:
     """Yield a temporary path beside ``destination``; on success it replaces it."""
     destination = Path(destination)
+    if not destination.parent.is_dir():   # name the file meant, not our temporary file
+        raise FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT), str(destination))
     fd, tmp = tempfile.mkstemp(prefix=f".{destination.name}.", suffix=".part",
                                dir=destination.parent)
     os.close(fd)

@@ -65,9 +65,10 @@ def _expert_key_path(ws: Workspace, expert_id: str) -> Path:
 
 
 def issue_expert_key(ws: Workspace, expert_id: str, password: str, *,
-                     ca: KeyPair | None = None) -> x509.Certificate:
+                     ca: KeyPair | None = None) -> KeyPair:
     """A key and certificate for a registered expert, signed by the batch CA; the key is
-    kept under the batch password until it goes into the expert's panel package."""
+    kept under the batch password until it goes into the expert's panel package (the
+    pair is returned too, so a caller about to package it need not open it again)."""
     ca = ca or open_batch_ca(ws, password)
     expert = expert_repo.get_expert(ws.db, expert_id)
     pair = keys.issue_expert_certificate(ca, ws.batch.id, expert.id, expert.name,
@@ -81,7 +82,7 @@ def issue_expert_key(ws: Workspace, expert_id: str, password: str, *,
         signing_repo.set_expert_cert(ws.db, expert_id, keys.cert_pem(pair.cert), sha)
         audit.append(ws.db, actor=ws.actor, action="keys.expert", entity="certificate",
                      expert_id=expert_id, old=old[1] if old else None, new=sha)
-    return pair.cert
+    return pair
 
 
 def expert_certificate(ws: Workspace, expert_id: str) -> x509.Certificate | None:

@@ -65,9 +65,9 @@ def export_package(ws: Workspace, expert_id: str, out: str | Path, password: str
     batch = ws.batch
     expert = expert_repo.get_expert(ws.db, expert_id)
     ca = ca or keyring.open_batch_ca(ws, password)
-    if keyring.expert_certificate(ws, expert_id) is None:
-        keyring.issue_expert_key(ws, expert_id, password, ca=ca)
-    pair = keyring.open_expert_key(ws, expert_id, password)
+    pair = (keyring.issue_expert_key(ws, expert_id, password, ca=ca)
+            if keyring.expert_certificate(ws, expert_id) is None
+            else keyring.open_expert_key(ws, expert_id, password))
     centre_ids = [c for e, c in expert_repo.list_assignments(ws.db, expert_id=expert_id)]
     if not centre_ids:
         raise InputError(_("expert {id} is not assigned to any centre").format(id=expert_id))
@@ -89,8 +89,9 @@ def export_package(ws: Workspace, expert_id: str, out: str | Path, password: str
         expert=pkg.expert_entry(expert), expert_cert=pair.cert, centres=centres,
         documents=documents)
     pkg.build_package(out, content, ca, keys.protect(pair, one_time, expert_id))
-    audit.append(ws.db, actor=ws.actor, action="package.export", entity="package",
-                 expert_id=expert_id, new=out.name, extra={"centres": centre_ids})
+    with ws.db.atomic():
+        audit.append(ws.db, actor=ws.actor, action="package.export", entity="package",
+                     expert_id=expert_id, new=out.name, extra={"centres": centre_ids})
     return ExportedPackage(expert_id, out, one_time, tuple(centre_ids))
 
 
@@ -163,10 +164,13 @@ def write_password_sheet(ws: Workspace, exported: Sequence[ExportedPackage],
         slips.append(password_sheet.PasswordSlip(expert.id, expert.name, expert.institution,
                                   package.path.name, package.one_time_password,
                                   len(package.centres)))
+    Path(path).parent.mkdir(parents=True, exist_ok=True)   # as for the packages' folder
     path = password_sheet.write_password_sheet(
         path, password_sheet.SheetHeader(batch.id, batch.name, batch.year), slips)
-    audit.append(ws.db, actor=ws.actor, action="package.password_sheet", entity="package",
-                 new=path.name, extra={"experts": [p.expert_id for p in exported]})
+    with ws.db.atomic():
+        audit.append(ws.db, actor=ws.actor, action="package.password_sheet",
+                     entity="package", new=path.name,
+                     extra={"experts": [p.expert_id for p in exported]})
     return path
 
 
