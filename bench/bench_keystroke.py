@@ -80,33 +80,6 @@ def values_for(indicators, round_no: int) -> dict[str, Decimal]:
     return values
 
 
-def guard_emit_refcount_bug() -> None:
-    """PySide6 6.12.0 on Python 3.11 (where True is not immortal) drops a reference to
-    True on every ``SignalInstance.emit()`` from Python; after a few thousand emits the
-    process aborts ("bool_dealloc: deallocating True or False"). 6.11.3 does not. When
-    the bug is present, hold enough extra references for this run (in a list that is
-    never freed, so the process can also exit cleanly) and say so."""
-    from PySide6.QtCore import QObject, Signal
-
-    class Probe(QObject):
-        ping = Signal()
-
-    probe = Probe()
-    before = sys.getrefcount(True)
-    for _ in range(100):
-        probe.ping.emit()
-    if sys.getrefcount(True) >= before:
-        return
-    import ctypes
-
-    import PySide6
-
-    print(f"note: PySide6 {PySide6.__version__} on Python {sys.version.split()[0]} drops a "
-          f"reference to True per Signal.emit(); this run holds 10**6 extra references so "
-          f"that it does not abort")
-    ctypes.pythonapi.Py_IncRef(ctypes.py_object([True] * 10**6))
-
-
 def percentile(values: list[float], pct: int) -> float:
     return statistics.quantiles(values, n=100, method="inclusive")[pct - 1]
 
@@ -118,7 +91,6 @@ def main() -> None:
     parser.add_argument("--tmp", type=Path, help="where to put the workspaces (on disk)")
     args = parser.parse_args()
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    guard_emit_refcount_bug()
 
     from PySide6.QtCore import QEventLoop, Qt
     from PySide6.QtTest import QTest

@@ -8,18 +8,12 @@ import sys
 from pathlib import Path
 
 from cmrc_desktop.cli_passwords import ENV_ONE_TIME, get_password
-from cmrc_desktop.cli_workspace import _ws
-from cmrc_desktop.domain.errors import CmrcError, InputError
+from cmrc_desktop.cli_workspace import _open, _ws
+from cmrc_desktop.domain.errors import InputError
 from cmrc_desktop.i18n import _
 
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
 VERIFIABLE = (".xlsx", ".xlsm", ".pdf", ".cmrcpkg")
-
-
-def _open(args: argparse.Namespace):
-    from cmrc_desktop.services.workspace import open_workspace
-
-    return open_workspace(args.workspace, actor=getattr(args, "actor", None))
 
 
 def _password(args: argparse.Namespace, prompt: str, *, confirm: bool = False) -> str:
@@ -138,18 +132,10 @@ def cmd_sheet_export(args: argparse.Namespace) -> int:
 
 # -- verify -------------------------------------------------------------------------------
 def cmd_verify(args: argparse.Namespace) -> int:
+    from cmrc_desktop.services.merge import collect_files
     from cmrc_desktop.services.verify import verify_file
 
-    paths = []
-    for name in args.files:
-        path = Path(name)
-        if path.is_dir():  # a folder: the files that can be sheets or packages
-            paths.extend(sorted(p for p in path.rglob("*") if p.is_file()
-                                and p.suffix.lower() in VERIFIABLE))
-        elif not path.exists():
-            raise CmrcError(_("no such file or folder"), file=name)
-        else:
-            paths.append(path)
+    paths = collect_files(args.files, suffixes=VERIFIABLE)   # sheets and packages
     context = None
     if args.workspace:
         from cmrc_desktop.services.verify import BatchContext

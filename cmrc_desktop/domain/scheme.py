@@ -117,5 +117,10 @@ class Scheme(Bilingual):
     def indicators_of(self, dimension_id: str) -> tuple[Indicator, ...]:
         return tuple(i for i in self.indicators if i.dimension == dimension_id)
 
+    def dimension_max(self, dimension_id: str) -> Decimal:
+        """The most points a dimension can give (its indicators' maxima added up): the
+        yardstick of a radar chart and the subtotal line of a printed scheme."""
+        return sum((i.max for i in self.indicators_of(dimension_id)), Decimal(0))
+
     def veto(self, veto_id: str) -> Veto | None:
         return next((v for v in self.vetoes if v.id == veto_id), None)

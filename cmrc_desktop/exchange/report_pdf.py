@@ -213,8 +213,7 @@ class _Report(StyledLayout):
         self.data, self.signer, self.moment = data, signer, moment
         self.scheme = data.scheme
         self.decimals = data.scheme.aggregation.decimals
-        self.dim_max = {d.id: sum((i.max for i in data.scheme.indicators_of(d.id)), Decimal(0))
-                        for d in data.scheme.dimensions}
+        self.dim_max = {d.id: data.scheme.dimension_max(d.id) for d in data.scheme.dimensions}
         self.ranked_count = sum(1 for r in data.result.centres if r.rank is not None)
         self.subtitle = ParagraphStyle("cmrc-st", parent=self.cell, fontSize=13, leading=19,
                                        alignment=TA_CENTER)

@@ -37,7 +37,6 @@ from cmrc_desktop.exchange.scheme_text import (
     DASH,
     automatic_text,
     check_text,
-    dimension_max,
     evidence_text,
     kind_label,
     quota_text,
@@ -206,7 +205,7 @@ class _SchemeLayout(StyledLayout):
             r = len(rows)
             rows.append([self.p(_("{dimension} subtotal").format(dimension=dimension.display),
                                 self.word_c), "",
-                         self.p(plain(dimension_max(scheme, dimension.id)), self.cell_c), "", ""])
+                         self.p(plain(scheme.dimension_max(dimension.id)), self.cell_c), "", ""])
             style += [("SPAN", (0, r), (1, r)), ("SPAN", (3, r), (4, r)),
                       ("BACKGROUND", (0, r), (-1, r), SHADE_SUB),
                       ("NOSPLIT", (0, r - 1), (-1, r))]

@@ -64,6 +64,3 @@ def quota_text(share: Decimal | None) -> str:
         return DASH
     return _("at most {share} of the graded centres").format(share=plain(share * 100) + "%")
 
-
-def dimension_max(scheme: Scheme, dimension_id: str) -> Decimal:
-    return sum((i.max for i in scheme.indicators_of(dimension_id)), Decimal(0))

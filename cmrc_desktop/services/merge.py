@@ -54,6 +54,12 @@ class FileOutcome:
     revision: int | None = None
     digest: str = ""       # of the signed payload
 
+    @classmethod
+    def of(cls, row: merge_repo.MergeFileRow) -> FileOutcome:
+        """A row of the merge log, as the merge reported it."""
+        return cls(Path(row.path), row.outcome, row.reason, row.expert_id, row.centre_id,
+                   row.revision, row.digest)
+
 
 @dataclass
 class MergeReport:
@@ -74,9 +80,7 @@ class MergeReport:
 
     @property
     def files(self) -> list[FileOutcome]:
-        return [FileOutcome(Path(r.path), r.outcome, r.reason, r.expert_id, r.centre_id,
-                            r.revision, r.digest)
-                for r in merge_repo.run_files(self.ws.db, self.run_id)]
+        return [FileOutcome.of(r) for r in merge_repo.run_files(self.ws.db, self.run_id)]
 
     @property
     def refused(self) -> int:
@@ -89,14 +93,17 @@ def outcome_label(outcome: str) -> str:
             REFUSED: _("refused")}[outcome]
 
 
-def collect_files(paths: Iterable[str | Path]) -> list[Path]:
-    """Files and folders (recursively) → the sheet files in a stable order."""
+def collect_files(paths: Iterable[str | Path], *,
+                  suffixes: Iterable[str] = SHEET_SUFFIXES) -> list[Path]:
+    """Files and folders (recursively) → the files with ``suffixes`` (sheets unless
+    said otherwise; office lock files and hidden files left out), in a stable order."""
+    suffixes = frozenset(suffixes)
     found: list[Path] = []
     for item in paths:
         path = Path(item)
         if path.is_dir():
             found.extend(sorted(p for p in path.rglob("*") if p.is_file()
-                                and p.suffix.lower() in SHEET_SUFFIXES
+                                and p.suffix.lower() in suffixes
                                 and not p.name.startswith(("~$", "."))))
         elif path.exists():
             found.append(path)
@@ -338,8 +345,7 @@ def _text(value) -> str | None:
 
 def _clear_sheet(ws: Workspace, expert_id: str, centre_id: str) -> None:
     """A pair in conflict has no scores for grading until the secretary decides."""
-    for s in score_repo.list_scores(ws.db, expert_id=expert_id, centre_id=centre_id):
-        score_repo.delete_score(ws.db, expert_id, centre_id, s.indicator)
+    score_repo.clear_scores(ws.db, expert_id, centre_id)
 
 
 def resolve_conflict(ws: Workspace, expert_id: str, centre_id: str, digest_prefix: str,

@@ -28,7 +28,7 @@ from cmrc_desktop.storage import centre_repo, dossier_repo, expert_repo, review_
 def workspace_grading_input(ws: Workspace) -> GradingInput:
     """Scores of assigned sheets, each centre's latest metrics, and recorded vetoes."""
     db = ws.db
-    data = GradingInput(centres={c.id for c in centre_repo.list_centres(db)})
+    data = GradingInput(centres=set(centre_repo.centre_ids(db)))
     assigned = {(centre, expert) for expert, centre in expert_repo.list_assignments(db)}
     for pair in score_repo.sheet_pairs(db):
         if pair in assigned:
@@ -36,12 +36,7 @@ def workspace_grading_input(ws: Workspace) -> GradingInput:
     for pair, values in score_repo.sheet_values(db).items():
         if pair in assigned:
             data.scores.setdefault(pair, {}).update(values)
-    latest: dict[str, str] = {}
-    for m in dossier_repo.list_metrics(db):  # ordered by centre, period
-        if m.period != latest.get(m.centre_id):
-            latest[m.centre_id] = m.period
-            data.metrics[m.centre_id] = {}
-        data.metrics[m.centre_id][m.metric] = m.value
+    data.metrics.update(dossier_repo.latest_metrics(db))
     for veto in review_repo.list_vetoes(db):
         data.vetoes.setdefault(veto.centre_id, set()).add(veto.veto_id)
     return data
@@ -68,8 +63,7 @@ def method_sensitive(by_method: dict[str, GradingResult]) -> frozenset[str]:
 
 def dimension_max(scheme: Scheme) -> dict[str, Decimal]:
     """The most points each dimension can give: the yardstick of a radar chart."""
-    return {d.id: sum((i.max for i in scheme.indicators_of(d.id)), Decimal(0))
-            for d in scheme.dimensions}
+    return {d.id: scheme.dimension_max(d.id) for d in scheme.dimensions}
 
 
 @dataclass(frozen=True)

@@ -36,8 +36,7 @@ def merge_run(ws: Workspace, run_id: int | None = None, *, cancelled: bool = Fal
     """The files of merge ``run_id`` (by default the latest) and what became of each,
     from the merge log."""
     rows = merge_repo.run_files(ws.db, run_id)
-    files = tuple(FileOutcome(Path(r.path), r.outcome, r.reason, r.expert_id, r.centre_id,
-                              r.revision, r.digest) for r in rows)
+    files = tuple(FileOutcome.of(r) for r in rows)
     if rows:
         run_id = rows[0].run_id
     return MergeRun(run_id, rows[0].at if rows else "", files, cancelled)

@@ -7,7 +7,6 @@ the program from the centre's latest reported value, the others by a person's ti
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
 
 from cmrc_desktop.domain.errors import InputError, NotFoundError
 from cmrc_desktop.domain.numbers import plain
@@ -61,13 +60,7 @@ def run_automatic_checks(ws: Workspace) -> list[CheckResult]:
     checks = [c for c in ws.scheme.checks if c.metric]
     results = []
     with ws.db.atomic():
-        latest: dict[str, dict[str, Decimal]] = {}
-        period: dict[str, str] = {}
-        for m in dossier_repo.list_metrics(ws.db):
-            if m.period != period.get(m.centre_id):
-                period[m.centre_id] = m.period
-                latest[m.centre_id] = {}
-            latest[m.centre_id][m.metric] = m.value
+        latest = dossier_repo.latest_metrics(ws.db)
         manual = {(r.centre_id, r.check_id) for r in review_repo.list_checks(ws.db)
                   if not r.automatic and r.passed is not None}
         for centre in centre_repo.list_centres(ws.db):

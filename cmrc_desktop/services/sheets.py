@@ -22,7 +22,6 @@ from cmrc_desktop.domain.workspace import SheetState, SignedSheet
 from cmrc_desktop.exchange.atomic_file import DISK_FULL_ERRNOS, atomic_path
 from cmrc_desktop.i18n import _
 from cmrc_desktop.scoring.builtin import catalog
-from cmrc_desktop.services import keyring
 from cmrc_desktop.services.workspace import Workspace
 from cmrc_desktop.signing import keys
 from cmrc_desktop.signing.keys import KeyPair
@@ -143,6 +142,7 @@ def export_sheet(ws: Workspace, expert_id: str, centre_id: str, folder: str | Pa
     # file that fails verification leaves the files exported before as they were, and
     # no half-written file behind.
     current = folder     # what was being written, for the message
+    digests: dict[Path, str] = {}
     try:
         folder.mkdir(parents=True, exist_ok=True)
         with contextlib.ExitStack() as stack:
@@ -154,7 +154,9 @@ def export_sheet(ws: Workspace, expert_id: str, centre_id: str, folder: str | Pa
                                      signature_png=signed.signature_png)
                 else:
                     write_sheet_pdf(tmp, content, signer, signature_png=signed.signature_png)
-                result = verify_file(path, ws, data=tmp.read_bytes())
+                data = tmp.read_bytes()
+                digests[path] = hashlib.sha256(data).hexdigest()
+                result = verify_file(path, ws, data=data)
                 if not result.ok:
                     raise InputError(_("the exported file failed its own verification: "
                                        "{reason}").format(reason=result.reason),
@@ -165,8 +167,7 @@ def export_sheet(ws: Workspace, expert_id: str, centre_id: str, folder: str | Pa
         for path in paths:
             signing_repo.add_export(ws.db, expert_id=expert_id, centre_id=centre_id,
                                     revision=signed.revision, fmt=path.suffix[1:],
-                                    path=str(path),
-                                    sha256=hashlib.sha256(path.read_bytes()).hexdigest())
+                                    path=str(path), sha256=digests[path])
         audit.append(ws.db, actor=ws.actor, action="sheet.export", entity="sheet",
                      centre_id=centre_id, expert_id=expert_id,
                      new=", ".join(p.name for p in paths), extra={"revision": signed.revision})
@@ -186,6 +187,3 @@ def _write_failure(exc: OSError, path: Path) -> WorkspaceError:
                             "folder or choose another one, then export again.").format(
                                 reason=exc.strerror or exc), file=where)
 
-
-def own_signer(ws: Workspace, password: str) -> KeyPair:
-    return keyring.open_own_key(ws, password)

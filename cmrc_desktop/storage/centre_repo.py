@@ -27,6 +27,10 @@ def find_centre(db: sqlite_utils.Database, centre_id: str) -> Centre | None:
     return None if row is None else _centre(row, _members(db, centre_id))
 
 
+def centre_ids(db: sqlite_utils.Database) -> list[str]:
+    return [row[0] for row in db.execute("SELECT id FROM centres ORDER BY id")]
+
+
 def list_centres(db: sqlite_utils.Database) -> list[Centre]:
     members: dict[str, list[NetworkMember]] = {}
     for row in db.query("SELECT * FROM network_members ORDER BY centre_id, rowid"):

@@ -66,6 +66,18 @@ def list_metrics(db: sqlite_utils.Database, centre_id: str | None = None) -> lis
             for row in db.query(sql + " ORDER BY centre_id, period, metric", params)]
 
 
+def latest_metrics(db: sqlite_utils.Database) -> dict[str, dict[str, Decimal]]:
+    """{centre_id: {metric: value}} of each centre's latest period (the last in text
+    order, as periods are written: 2024, 2025 …), in one query."""
+    latest: dict[str, dict[str, Decimal]] = {}
+    for centre, metric, value in db.execute(
+            "SELECT m.centre_id, m.metric, m.value FROM metrics m JOIN "
+            "(SELECT centre_id, max(period) AS period FROM metrics GROUP BY centre_id) l "
+            "ON l.centre_id = m.centre_id AND l.period = m.period"):
+        latest.setdefault(centre, {})[metric] = text_decimal(value)
+    return latest
+
+
 def _document(row: dict[str, Any]) -> Document:
     return Document(
         id=row["id"], centre_id=row["centre_id"], doc_type=DocumentType(row["doc_type"]),

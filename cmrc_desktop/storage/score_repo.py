@@ -174,6 +174,12 @@ def _opinion(row: dict[str, Any]) -> Opinion:
                    row["recommendations"])
 
 
+def clear_scores(db: sqlite_utils.Database, expert_id: str, centre_id: str) -> None:
+    """Every score of one sheet, in one statement (the sheet row itself stays)."""
+    db.execute("DELETE FROM scores WHERE expert_id = ? AND centre_id = ?",
+               [expert_id, centre_id])
+
+
 def replace_sheet(db: sqlite_utils.Database, expert_id: str, centre_id: str, *,
                   scores: list[Score], opinion: Opinion, state: SheetState, revision: int
                   ) -> None:
@@ -184,17 +190,10 @@ def replace_sheet(db: sqlite_utils.Database, expert_id: str, centre_id: str, *,
         "VALUES (?, ?, ?, ?, ?) ON CONFLICT (expert_id, centre_id) DO UPDATE SET "
         "state = excluded.state, revision = excluded.revision, updated_at = excluded.updated_at",
         [expert_id, centre_id, str(state), revision, now])
-    db.execute("DELETE FROM scores WHERE expert_id = ? AND centre_id = ?",
-               [expert_id, centre_id])
+    clear_scores(db, expert_id, centre_id)
     db.conn.executemany(
         "INSERT INTO scores (expert_id, centre_id, indicator, value, comment, updated_at) "
         "VALUES (?, ?, ?, ?, ?, ?)",
         [(expert_id, centre_id, s.indicator, decimal_text(s.value), s.comment, now)
          for s in scores])
-    db.execute(
-        "INSERT INTO opinions (expert_id, centre_id, achievements, problems, recommendations, "
-        "updated_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (expert_id, centre_id) DO UPDATE SET "
-        "achievements = excluded.achievements, problems = excluded.problems, "
-        "recommendations = excluded.recommendations, updated_at = excluded.updated_at",
-        [expert_id, centre_id, opinion.achievements, opinion.problems,
-         opinion.recommendations, now])
+    upsert_opinion(db, opinion)

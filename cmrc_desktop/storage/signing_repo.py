@@ -23,11 +23,6 @@ def expert_cert(db: sqlite_utils.Database, expert_id: str) -> tuple[str, str] | 
     return row[0], row[1]
 
 
-def expert_by_fingerprint(db: sqlite_utils.Database, sha256: str) -> str | None:
-    row = db.execute("SELECT id FROM experts WHERE cert_sha256 = ?", [sha256]).fetchone()
-    return None if row is None else row[0]
-
-
 def experts_by_fingerprint(db: sqlite_utils.Database) -> dict[str, str]:
     return {row[0]: row[1] for row in db.execute(
         "SELECT cert_sha256, id FROM experts WHERE cert_sha256 IS NOT NULL").fetchall()}

@@ -1,7 +1,7 @@
 """The main views of the window, one page each in its stack.
 
 ``MainView`` is the page every view builds on (heading, summary line, an optional tool
-bar, a table, a note); ``RecordView`` is a read-only table of formatted records.
+bar, a table, a note) and holds the window's ``Prompts`` and ``Settings``.
 Expert workspace: *My centres* (``CentreStatusModel``); the secretary's views live in
 ``cmrc_desktop.ui.secretary``. Which views a workspace lists is ``view_registry``'s; a
 view reads the workspace in ``refresh()``, which the window calls whenever it is shown
@@ -20,7 +20,6 @@ from PySide6.QtCore import (
     QModelIndex,
     QObject,
     QPersistentModelIndex,
-    QSortFilterProxyModel,
     Qt,
     Signal,
     Slot,
@@ -35,10 +34,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cmrc_desktop.domain.errors import CmrcError
 from cmrc_desktop.i18n import _, ngettext
 from cmrc_desktop.services.workspace import Workspace
 from cmrc_desktop.ui import theme
+from cmrc_desktop.ui.prompts import Prompts, prompts_of
+from cmrc_desktop.ui.settings import Settings
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1      # the row's id (centre, expert, "C/E" pair)
 SORT_ROLE = Qt.ItemDataRole.UserRole + 2    # a value that sorts right (numbers as numbers)
@@ -167,6 +167,9 @@ class ToneProxyModel(QIdentityProxyModel):
 class MainView(QWidget):
     """A page of the window: a heading, a line of context and a table.
 
+    The window builds it with its ``prompts`` and ``settings``; a view built without them
+    (tests) asks the prompts of the window it is shown in.
+
     Signals:
         activated(str) — the id of the row the user opened (double-click or Enter)
     """
@@ -175,9 +178,12 @@ class MainView(QWidget):
     view_id = ""
     icon_name = ""
 
-    def __init__(self, ws: Workspace, parent: QWidget | None = None) -> None:
+    def __init__(self, ws: Workspace, parent: QWidget | None = None, *,
+                 prompts: Prompts | None = None, settings: Settings | None = None) -> None:
         super().__init__(parent)
         self.ws = ws
+        self._prompts = prompts
+        self.settings = settings
         self.setObjectName(f"view_{self.view_id}")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 20, 24, 12)
@@ -223,6 +229,17 @@ class MainView(QWidget):
         layout.addWidget(self.table, 1)
         layout.addWidget(self.note_label)
 
+    @property
+    def prompts(self) -> Prompts:
+        """The prompts given, else the window's (the real ones outside a window)."""
+        if self._prompts is not None:
+            return self._prompts
+        return prompts_of(self) if self.window() is not self else Prompts()
+
+    @prompts.setter
+    def prompts(self, prompts: Prompts) -> None:
+        self._prompts = prompts
+
     def tool_bar(self) -> QToolBar:
         """The view's own tool bar, above its table (made on first use)."""
         if self._tool_bar is None:
@@ -262,41 +279,15 @@ class MainView(QWidget):
             self.activated.emit(str(row_id))
 
 
-class RecordView(MainView):
-    """A view over a ``RecordTableModel`` behind a sorting proxy."""
-
-    columns: tuple[Column, ...] = ()
-    stretch_column: int | None = None
-
-    def __init__(self, ws: Workspace, parent: QWidget | None = None) -> None:
-        super().__init__(ws, parent)
-        self.model = RecordTableModel(self.columns, self)
-        self.proxy = QSortFilterProxyModel(self)
-        self.proxy.setSortRole(SORT_ROLE)
-        self.proxy.setSourceModel(self.model)
-        self.table.setModel(self.proxy)
-        self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
-
-    def refresh(self) -> None:
-        try:
-            self.load()
-        except CmrcError as exc:
-            self.model.set_rows([], [])
-            self.summary_label.setText(str(exc))
-        self._fit_columns(self.stretch_column)
-
-    def load(self) -> None:
-        raise NotImplementedError
-
-
 class MyCentresView(MainView):
     """The expert's centres with the status of each sheet."""
 
     view_id = "my_centres"
     icon_name = "my-centres"
 
-    def __init__(self, ws: Workspace, parent: QWidget | None = None) -> None:
-        super().__init__(ws, parent)
+    def __init__(self, ws: Workspace, parent: QWidget | None = None, *,
+                 prompts: Prompts | None = None, settings: Settings | None = None) -> None:
+        super().__init__(ws, parent, prompts=prompts, settings=settings)
         from cmrc_desktop.ui.models import centre_status as cs
 
         self._id_role = cs.CENTRE_ID_ROLE
@@ -318,7 +309,7 @@ class MyCentresView(MainView):
         self.model.fetch_all()
         counts = {s: 0 for s in STATUSES}
         for row in range(self.model.rowCount()):
-            centre_id = self.model.centre_id(row)
+            centre_id = self.model.row_key(row)
             status = self.model.status(centre_id) if centre_id else None
             if status:
                 counts[status] += 1

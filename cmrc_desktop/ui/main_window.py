@@ -277,18 +277,14 @@ class MainWindow(QMainWindow):
         folder = Path(folder).expanduser()
         key = folder.resolve()
         lock = self._locks.get(key) or self._lock_workspace(folder)
+        opened: Workspace | None = None
         try:
-            ws = self._open_workspace(folder)
-        except BaseException:
-            if key not in self._locks:
-                lock.unlock()
-                _HELD_LOCKS.discard(key)
-            raise
-        try:
+            ws = opened = self._open_workspace(folder)
             specs = self._view_specs(ws)
             first = self._build_view(specs[0], ws)   # a view that cannot be built: say so now
         except BaseException:
-            ws.close()
+            if opened is not None:
+                opened.close()
             if key not in self._locks:
                 lock.unlock()
                 _HELD_LOCKS.discard(key)
@@ -378,7 +374,7 @@ class MainWindow(QMainWindow):
             return problems
 
         tasks.run_task(job, parent=self, title=_("Checking the workspace"),
-                       on_done=lambda problems: self._on_health_checked(ws, problems),
+                       on_done=lambda problems: self._on_health_checked(ws, problems, where),
                        on_error=lambda message: self.ui.status_bar.showMessage(
                            _("The workspace could not be checked: {reason}").format(
                                reason=message), 15000))
@@ -387,14 +383,15 @@ class MainWindow(QMainWindow):
         self.banner.show_problems(read_only=ws.read_only, damaged=self._damaged,
                                   network=network)
 
-    def _on_health_checked(self, ws: Workspace, problems: list[str]) -> None:
+    def _on_health_checked(self, ws: Workspace, problems: list[str],
+                           network: str | None = None) -> None:
         if self.workspace is not ws or not problems:
             return
         text = health.damage_text(ws.db_path, problems)
         set_writable(ws.db, False)
         ws.read_only = text
         self._damaged = True
-        self._show_banner(ws, health.network_filesystem(ws.folder))
+        self._show_banner(ws, network)
         self.offer_restore(ws.folder, text)
 
     @Slot()
@@ -608,9 +605,8 @@ class MainWindow(QMainWindow):
     def _view_specs(ws: Workspace) -> tuple[ViewSpec, ...]:
         return EXPERT_VIEWS if ws.batch.role == Role.EXPERT else SECRETARY_VIEWS
 
-    @staticmethod
-    def _build_view(spec: ViewSpec, ws: Workspace) -> MainView:
-        return spec.load()(ws)
+    def _build_view(self, spec: ViewSpec, ws: Workspace) -> MainView:
+        return spec.load()(ws, prompts=self.prompts, settings=self.settings)
 
     def _add_view(self, spec: ViewSpec) -> None:
         """List a view in the sidebar and the View menu; it is built when first shown."""

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
-from cmrc_desktop.domain.errors import CmrcError
+from cmrc_desktop.domain.errors import CmrcError, os_error_text
 from cmrc_desktop.i18n import _
 
 Answer = Callable[[bool], None]
@@ -27,8 +27,7 @@ def error_text(exc: BaseException) -> str:
     if isinstance(exc, CmrcError):
         return str(exc)
     if isinstance(exc, OSError) and exc.strerror:
-        where = f"{exc.filename}: " if exc.filename else ""
-        return where + exc.strerror
+        return os_error_text(exc)
     if isinstance(exc, sqlite3.OperationalError):    # the database refused a write
         reason = str(exc).lower()
         if "readonly" in reason:

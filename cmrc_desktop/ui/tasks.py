@@ -51,10 +51,11 @@ from PySide6.QtCore import (
     Signal,
     Slot,
 )
-from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog, QWidget
+from PySide6.QtWidgets import QApplication, QProgressDialog, QWidget
 
 from cmrc_desktop.domain.errors import CmrcError
 from cmrc_desktop.i18n import _
+from cmrc_desktop.ui.prompts import prompts_of
 
 log = logging.getLogger(__name__)
 
@@ -347,16 +348,12 @@ class TaskHandle(QObject):
 
 
 def show_error(parent: QWidget | None, title: str, message: str) -> None:
-    """The default ``on_error``: a window-modal message box that does not block (open,
-    not exec), or the log when there is no window to attach it to."""
+    """The default ``on_error``: a warning from the prompts of ``parent``'s window (a
+    window-modal box that does not block), or the log when there is no window."""
     if parent is None:
         log.error("%s: %s", title or "task", message)
         return
-    box = QMessageBox(QMessageBox.Icon.Warning, title or _("Error"), message,
-                      QMessageBox.StandardButton.Ok, parent)
-    box.setWindowModality(Qt.WindowModality.WindowModal)
-    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-    box.open()
+    prompts_of(parent).warning(parent, title or _("Error"), message)
 
 
 def run_task(fn: Callable[[TaskContext], Any], *, on_done: Done, on_error: Error | None = None,

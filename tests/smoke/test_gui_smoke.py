@@ -8,17 +8,16 @@ import sys
 
 import pytest
 
-from tests.conftest import run_cmrc
+from tests.conftest import copy_workspace, run_cmrc
 
 
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    from cmrc_desktop import i18n
-    from cmrc_desktop.services.demo import build_demo
-
-    i18n.set_language("en")
-    return build_demo(tmp_path_factory.mktemp("gui-smoke") / "demo", centres=3, experts=4,
-                      seed=1, password="test-password-1", formats=("xlsx",)).folder
+@pytest.fixture
+def demo(demo_dir, tmp_path):
+    """A copy of the shared demo's secretary and first expert workspaces."""
+    first = sorted((demo_dir / "experts").iterdir())[0]
+    copy_workspace(demo_dir / "secretary", tmp_path / "demo" / "secretary")
+    copy_workspace(first, tmp_path / "demo" / "experts" / first.name)
+    return tmp_path / "demo"
 
 
 def _env(tmp_path) -> dict:

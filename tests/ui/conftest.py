@@ -2,23 +2,25 @@
 
 - ``inline_tasks``: background tasks run synchronously on the calling thread; their
   callbacks have run when ``run_task`` returns.
-- ``demo_dir`` (session): a small demo (3 centres, 4 experts, xlsx sheets, password
-  ``DEMO_PASSWORD``): ``<demo>/secretary``, ``<demo>/experts/<id>``,
-  ``<demo>/scoresheets``. Treat it as read-only: copy a workspace before writing.
+- ``demo_dir`` (session, from ``tests/conftest.py``): the small demo; copy a workspace
+  (``copy_workspace``) before writing.
+- ``secretary``: a copy of the demo's secretary workspace folder (closed), to write into.
+- ``secretary_ws``: that copy opened (actor ``secretary-test``), closed after the test.
 - ``expert_ws``: an open copy of the first expert's workspace, closed after the test.
+- ``prompts``: a ``RecordingPrompts`` that answers the default and records every question.
 """
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from cmrc_desktop.services.workspace import Workspace, open_workspace
+from tests.conftest import DEMO_PASSWORD, copy_workspace
 
-DEMO_PASSWORD = "test-password-1"
+__all__ = ["DEMO_PASSWORD", "copy_workspace"]   # the UI tests import them from here
 
 
 @pytest.fixture
@@ -30,25 +32,22 @@ def inline_tasks(monkeypatch):
     return tasks
 
 
-@pytest.fixture(scope="session")
-def demo_dir(tmp_path_factory) -> Path:
-    from cmrc_desktop import i18n
-    from cmrc_desktop.services.demo import build_demo
-
-    before = i18n.language()
-    i18n.set_language("en")
-    try:
-        summary = build_demo(tmp_path_factory.mktemp("demo") / "demo", centres=3, experts=4,
-                             seed=1, password=DEMO_PASSWORD, formats=("xlsx",))
-    finally:
-        i18n.set_language(before)
-    return summary.folder
+@pytest.fixture
+def secretary(demo_dir, tmp_path) -> Path:
+    return copy_workspace(demo_dir / "secretary", tmp_path / "secretary")
 
 
-def copy_workspace(source: Path, target: Path) -> Path:
-    """A copy of a (closed) workspace folder to write into."""
-    shutil.copytree(source, target)
-    return target
+@pytest.fixture
+def secretary_ws(secretary) -> Iterator[Workspace]:
+    with open_workspace(secretary, actor="secretary-test") as ws:
+        yield ws
+
+
+@pytest.fixture
+def prompts():
+    from cmrc_desktop.ui.prompts import RecordingPrompts
+
+    return RecordingPrompts()
 
 
 @pytest.fixture

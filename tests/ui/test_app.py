@@ -24,8 +24,6 @@ from cmrc_desktop.ui.settings import (
 )
 from tests.ui.conftest import copy_workspace
 
-pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
-
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
 

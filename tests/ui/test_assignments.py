@@ -4,7 +4,6 @@ scored assignments stay, counts follow, auto-assign tops centres up; usable at 1
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
@@ -13,7 +12,6 @@ from PySide6.QtWidgets import QHeaderView
 
 from cmrc_desktop.domain.workspace import Centre, Conflict, ConflictKind, Expert
 from cmrc_desktop.services import panel
-from cmrc_desktop.services.workspace import open_workspace
 from cmrc_desktop.storage import audit, centre_repo, expert_repo
 from cmrc_desktop.ui.dialogs.expert_assignment import AutoAssignDialog, RemoveAssignmentDialog
 from cmrc_desktop.ui.dialogs.expert_conflict import DeclareConflictDialog
@@ -26,26 +24,15 @@ from cmrc_desktop.ui.models.assignment_matrix import (
     STATE_ROLE,
     AssignmentMatrixModel,
 )
-from cmrc_desktop.ui.prompts import RecordingPrompts
 from cmrc_desktop.ui.secretary.assignments import CELL_WIDTH, AssignmentsView
-from tests.ui.conftest import copy_workspace
-
-pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
 
 
 @pytest.fixture
-def ws(demo_dir, tmp_path):
+def ws(secretary_ws):
     """The demo's secretary (3 centres, 4 experts, every assignment scored) with a fifth
     expert who is free everywhere."""
-    folder = copy_workspace(demo_dir / "secretary", tmp_path / "secretary")
-    with open_workspace(folder, actor="secretary-test") as ws:
-        expert_repo.insert_expert(ws.db, Expert("E05", "新专家", "外省某医院"))
-        yield ws
-
-
-@pytest.fixture
-def prompts() -> RecordingPrompts:
-    return RecordingPrompts()
+    expert_repo.insert_expert(secretary_ws.db, Expert("E05", "新专家", "外省某医院"))
+    return secretary_ws
 
 
 @pytest.fixture
@@ -250,18 +237,16 @@ def large_ws(tmp_path: Path):
     ws.close()
 
 
-def test_a_matrix_of_150_centres_by_30_experts_stays_quick(qtbot, large_ws, prompts):
+def test_a_matrix_of_150_centres_by_30_experts_is_complete(qtbot, large_ws, prompts):
+    """All of a large batch, conflicts blocked (how fast: bench/bench_secretary_views.py,
+    never a timed unit test)."""
     view = AssignmentsView(large_ws, prompts=prompts)
     qtbot.addWidget(view)
     view.resize(1200, 700)
     view.show()
-    started = time.perf_counter()
     view.refresh()
     view.table.viewport().repaint()
-    assert time.perf_counter() - started < 1.0
     assert view.model.rowCount() == 150 and view.model.columnCount() == 31
     assert view.model.conflict_count == 30            # E00..E29 each hosts-match one centre
-    started = time.perf_counter()
     view.table.verticalScrollBar().setValue(view.table.verticalScrollBar().maximum())
     view.table.viewport().repaint()
-    assert time.perf_counter() - started < 0.25

@@ -12,7 +12,6 @@ from PySide6.QtCore import Qt
 
 from cmrc_desktop.services import audit_log
 from cmrc_desktop.services.audit_log import LogFilter
-from cmrc_desktop.services.workspace import open_workspace
 from cmrc_desktop.storage import audit
 from cmrc_desktop.ui.main_views import ID_ROLE
 from cmrc_desktop.ui.models.audit_log import (
@@ -24,27 +23,19 @@ from cmrc_desktop.ui.models.audit_log import (
     COL_REASON,
     AuditLogModel,
 )
-from cmrc_desktop.ui.prompts import RecordingPrompts
 from cmrc_desktop.ui.secretary.audit import AuditView
-from tests.ui.conftest import copy_workspace
 
 
 @pytest.fixture
-def ws(demo_dir, tmp_path):
-    workspace = open_workspace(copy_workspace(demo_dir / "secretary", tmp_path / "secretary"))
+def ws(secretary_ws):
+    workspace = secretary_ws
     with workspace.db.atomic():
         audit.append(workspace.db, actor="秘书", action="veto.set", entity="veto:V4",
                      centre_id="C002", reason="年度报告逾期未交")
         audit.append(workspace.db, actor="秘书", action="merge.resolve", entity="sheet",
                      centre_id="C001", expert_id="E02", old="a" * 64 + "," + "b" * 64,
                      new="a" * 64, reason="专家电话确认")
-    yield workspace
-    workspace.close()
-
-
-@pytest.fixture
-def prompts() -> RecordingPrompts:
-    return RecordingPrompts()
+    return workspace
 
 
 @pytest.fixture

@@ -27,16 +27,9 @@ from cmrc_desktop.ui.models.scheme_indicators import (
     SCORED_BY_ROLE,
     SchemeIndicatorsModel,
 )
-from cmrc_desktop.ui.prompts import RecordingPrompts
 from cmrc_desktop.ui.secretary.batch import BatchView
 from cmrc_desktop.ui.settings import Settings
-from tests.ui.conftest import copy_workspace
 from tests.unit.exchange.test_scheme_pdf import AUTOMATIC_SCHEME
-
-
-@pytest.fixture
-def prompts() -> RecordingPrompts:
-    return RecordingPrompts()
 
 
 @pytest.fixture
@@ -46,11 +39,6 @@ def window(qtbot, data_dir, tmp_path, prompts):
     win.show()
     yield win
     win.close()
-
-
-@pytest.fixture
-def secretary(demo_dir, tmp_path) -> Path:
-    return copy_workspace(demo_dir / "secretary", tmp_path / "secretary")
 
 
 @pytest.fixture

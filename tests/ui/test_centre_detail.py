@@ -18,13 +18,10 @@ from cmrc_desktop.scoring.builtin import builtin_scheme
 from cmrc_desktop.services import dossiers, review
 from cmrc_desktop.services.workspace import Workspace, attachment_path, create_workspace
 from cmrc_desktop.storage import audit, dossier_repo, review_repo
-from cmrc_desktop.ui.prompts import RecordingPrompts
 from cmrc_desktop.ui.secretary.centre_detail import CentreDetailDialog
 from cmrc_desktop.ui.secretary.centre_documents import AddDocumentDialog, ReasonDialog
 from cmrc_desktop.ui.secretary.centre_metrics import COL_VALUE
 from cmrc_desktop.ui.secretary.centre_review import COL_VERDICT
-
-pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
 
 CENTRES = (
     Centre(id="C001", name="北京协和医院心血管病临床医学研究中心", level="national",
@@ -58,11 +55,6 @@ def app_ws(tmp_path) -> Iterator[Workspace]:
     ws = application_workspace(tmp_path / "application")
     yield ws
     ws.close()
-
-
-@pytest.fixture
-def prompts() -> RecordingPrompts:
-    return RecordingPrompts()
 
 
 class Opened:

@@ -5,7 +5,6 @@ the automatic formal-review checks of an application scheme."""
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -24,7 +23,7 @@ from cmrc_desktop.exchange.centres_template import (
 )
 from cmrc_desktop.scoring.builtin import builtin_scheme, catalog
 from cmrc_desktop.services import dossiers
-from cmrc_desktop.services.workspace import Workspace, create_workspace, open_workspace
+from cmrc_desktop.services.workspace import Workspace, create_workspace
 from cmrc_desktop.storage import audit, centre_repo, expert_repo
 from cmrc_desktop.ui.main_views import ID_ROLE
 from cmrc_desktop.ui.models.centres import (
@@ -44,23 +43,7 @@ from cmrc_desktop.ui.prompts import RecordingPrompts
 from cmrc_desktop.ui.secretary.centre_detail import CentreDetailDialog
 from cmrc_desktop.ui.secretary.centre_import import ImportProblemsDialog
 from cmrc_desktop.ui.secretary.centres import CentresView
-from tests.ui.conftest import copy_workspace
 from tests.ui.test_centre_detail import application_workspace
-
-pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
-
-
-@pytest.fixture
-def prompts() -> RecordingPrompts:
-    return RecordingPrompts()
-
-
-@pytest.fixture
-def secretary_ws(demo_dir, tmp_path) -> Iterator[Workspace]:
-    """The demo's secretary workspace (3 centres, 4 experts, sheets merged), a copy."""
-    ws = open_workspace(copy_workspace(demo_dir / "secretary", tmp_path / "secretary"))
-    yield ws
-    ws.close()
 
 
 @pytest.fixture
@@ -156,24 +139,21 @@ def test_rows_are_fetched_a_page_at_a_time_and_sorting_sees_them_all(qtbot, tmp_
         ws.close()
 
 
-def test_the_table_scrolls_without_a_slow_frame(qtbot, tmp_path, prompts):
-    """Issue #6: no frame over 50 ms while scrolling 150+ centres (offscreen)."""
+def test_scrolling_to_the_end_loads_every_centre(qtbot, tmp_path, prompts):
+    """Rows come in pages as the table scrolls (how fast: bench/bench_secretary_views.py,
+    never a timed unit test)."""
     ws = many_centres(tmp_path / "ws", 300)
     try:
         view = make_view(qtbot, ws, prompts)
         bar = view.table.verticalScrollBar()
-        frames = []
         for _ in range(200):
             before = bar.value()
-            start = time.perf_counter()
             bar.setValue(before + bar.pageStep())
             QApplication.processEvents()
             view.table.viewport().repaint()
-            frames.append(time.perf_counter() - start)
             if bar.value() == before:
                 break
         assert view.model.rowCount() == 300
-        assert max(frames) < 0.05
     finally:
         ws.close()
 

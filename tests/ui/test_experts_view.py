@@ -9,7 +9,6 @@ from PySide6.QtCore import Qt
 
 from cmrc_desktop.domain.workspace import ConflictKind, Expert
 from cmrc_desktop.services import keyring
-from cmrc_desktop.services.workspace import open_workspace
 from cmrc_desktop.storage import audit, expert_repo
 from cmrc_desktop.ui.dialogs.expert_add import AddExpertDialog
 from cmrc_desktop.ui.dialogs.expert_conflict import DeclareConflictDialog, chosen_id
@@ -23,23 +22,13 @@ from cmrc_desktop.ui.models.experts import (
     ConflictsModel,
     ExpertsModel,
 )
-from cmrc_desktop.ui.prompts import RecordingPrompts
 from cmrc_desktop.ui.secretary.experts import ExpertsView
-from tests.ui.conftest import DEMO_PASSWORD, copy_workspace
-
-pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
+from tests.ui.conftest import DEMO_PASSWORD
 
 
 @pytest.fixture
-def ws(demo_dir, tmp_path):
-    folder = copy_workspace(demo_dir / "secretary", tmp_path / "secretary")
-    with open_workspace(folder, actor="secretary-test") as ws:
-        yield ws
-
-
-@pytest.fixture
-def prompts() -> RecordingPrompts:
-    return RecordingPrompts()
+def ws(secretary_ws):
+    return secretary_ws
 
 
 @pytest.fixture

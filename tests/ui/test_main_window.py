@@ -18,9 +18,6 @@ from cmrc_desktop.ui.prompts import RecordingPrompts
 from cmrc_desktop.ui.settings import LANGUAGE, MAX_RECENT, WINDOW_GEOMETRY, Settings
 from tests.ui.conftest import DEMO_PASSWORD, copy_workspace
 
-# the offscreen platform warns on every shown top-level window; nothing to do with us
-pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
-
 SECRETARY_VIEWS = ["batch", "centres", "experts", "assignments", "returns", "progress",
                    "results", "audit"]
 

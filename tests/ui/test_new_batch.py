@@ -16,13 +16,7 @@ from cmrc_desktop.domain.workspace import BatchKind, Role, Stage, label
 from cmrc_desktop.paths import schemes_dir
 from cmrc_desktop.services.workspace import open_workspace
 from cmrc_desktop.ui.dialogs.new_workspace import NewWorkspaceDialog
-from cmrc_desktop.ui.prompts import RecordingPrompts
 from tests.ui.conftest import DEMO_PASSWORD
-
-
-@pytest.fixture
-def prompts() -> RecordingPrompts:
-    return RecordingPrompts()
 
 
 @pytest.fixture

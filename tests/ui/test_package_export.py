@@ -12,7 +12,6 @@ from pathlib import Path
 import pytest
 
 from cmrc_desktop.services import packages
-from cmrc_desktop.services.workspace import open_workspace
 from cmrc_desktop.storage import audit
 from cmrc_desktop.ui.dialogs.package_export import (
     PACKAGE_FOLDER,
@@ -23,16 +22,12 @@ from cmrc_desktop.ui.dialogs.package_export import (
 )
 from cmrc_desktop.ui.prompts import RecordingPrompts
 from cmrc_desktop.ui.settings import Settings
-from tests.ui.conftest import DEMO_PASSWORD, copy_workspace
-
-pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
+from tests.ui.conftest import DEMO_PASSWORD
 
 
 @pytest.fixture
-def ws(demo_dir, tmp_path):
-    folder = copy_workspace(demo_dir / "secretary", tmp_path / "secretary")
-    with open_workspace(folder, actor="secretary-test") as ws:
-        yield ws
+def ws(secretary_ws):
+    return secretary_ws
 
 
 @pytest.fixture

@@ -4,13 +4,10 @@ per expert, the centres still waiting, and what each expert still owes."""
 
 from __future__ import annotations
 
-import time
-
 import pytest
 from PySide6.QtCore import Qt
 
 from cmrc_desktop.services import status as st
-from cmrc_desktop.services.workspace import open_workspace
 from cmrc_desktop.storage import expert_repo, merge_repo
 from cmrc_desktop.ui.main_views import ID_ROLE
 from cmrc_desktop.ui.models.progress_matrix import (
@@ -22,14 +19,11 @@ from cmrc_desktop.ui.models.progress_matrix import (
     ProgressMatrixModel,
 )
 from cmrc_desktop.ui.secretary.progress import ProgressView
-from tests.ui.conftest import copy_workspace
 
 
 @pytest.fixture
-def ws(demo_dir, tmp_path):
-    workspace = open_workspace(copy_workspace(demo_dir / "secretary", tmp_path / "secretary"))
-    yield workspace
-    workspace.close()
+def ws(secretary_ws):
+    return secretary_ws
 
 
 @pytest.fixture
@@ -155,14 +149,11 @@ def test_refresh_reads_the_matrix_in_a_few_queries(view, ws):
     statements: list[str] = []
     ws.db.conn.set_trace_callback(statements.append)
     try:
-        started = time.perf_counter()
         view.refresh()
-        elapsed = time.perf_counter() - started
     finally:
         ws.db.conn.set_trace_callback(None)
     selects = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
     assert len(selects) <= 12, selects
-    assert elapsed < 1.0
 
 
 def _experts_rows(view) -> dict[str, tuple[str, ...]]:

@@ -7,27 +7,16 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import QUrl
 
-from cmrc_desktop.services.workspace import open_workspace
 from cmrc_desktop.storage import audit
 from cmrc_desktop.ui import tasks
 from cmrc_desktop.ui.dialogs import report_export
 from cmrc_desktop.ui.dialogs.report_export import ReportExportDialog, default_folder
-from cmrc_desktop.ui.prompts import RecordingPrompts
-from tests.ui.conftest import DEMO_PASSWORD, copy_workspace
-
-pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
+from tests.ui.conftest import DEMO_PASSWORD
 
 
 @pytest.fixture
-def ws(demo_dir, tmp_path):
-    ws = open_workspace(copy_workspace(demo_dir / "secretary", tmp_path / "secretary"))
-    yield ws
-    ws.close()
-
-
-@pytest.fixture
-def prompts() -> RecordingPrompts:
-    return RecordingPrompts()
+def ws(secretary_ws):
+    return secretary_ws
 
 
 @pytest.fixture

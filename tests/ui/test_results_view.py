@@ -45,8 +45,6 @@ from cmrc_desktop.ui.secretary.results import ResultsView
 from tests.ui.conftest import copy_workspace
 from tests.unit.services.test_results_overview import build_graded_workspace
 
-pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
-
 
 @pytest.fixture
 def graded_ws(tmp_path):

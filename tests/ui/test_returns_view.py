@@ -54,16 +54,8 @@ def twin_sheet(demo_dir, tmp_path_factory) -> Path:
 
 
 @pytest.fixture
-def ws(demo_dir, tmp_path):
-    workspace = open_workspace(copy_workspace(demo_dir / "secretary", tmp_path / "secretary"),
-                               actor="secretary-test")
-    yield workspace
-    workspace.close()
-
-
-@pytest.fixture
-def prompts() -> RecordingPrompts:
-    return RecordingPrompts()
+def ws(secretary_ws):
+    return secretary_ws
 
 
 @pytest.fixture
@@ -318,7 +310,6 @@ def test_merge_jobs_never_share_the_windows_connection(ws, demo_dir, tmp_path):
         assert merge_repo.run_files(again.db)[0].run_id == 2
 
 
-@pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
 def test_in_the_window_drops_reach_the_view_and_packages_the_window(qtbot, data_dir, ws,
                                                                      tmp_path, junk, demo_dir,
                                                                      inline_tasks):

@@ -14,7 +14,6 @@ import subprocess
 from pathlib import Path
 
 import openpyxl
-import pytest
 from PySide6.QtWidgets import QDialogButtonBox, QPushButton
 
 from cmrc_desktop.domain.workspace import SheetState
@@ -48,8 +47,6 @@ from cmrc_desktop.ui.models.results import COL_CENTRE, COL_FINAL, COL_RANK
 from cmrc_desktop.ui.prompts import RecordingPrompts
 from cmrc_desktop.ui.settings import Settings
 from tests.ui.conftest import DEMO_PASSWORD
-
-pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
 
 BATCH_NAME = "2026年度临床医学研究中心绩效评估（全流程）"
 EXPERT_PASSWORD = "expert-pass-2026"

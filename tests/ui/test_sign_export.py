@@ -34,9 +34,6 @@ from tests.ui.conftest import DEMO_PASSWORD, copy_workspace
 EXPERT = "E01"
 LEFT = Qt.MouseButton.LeftButton
 
-pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
-
-
 class FakeClock:
     def __init__(self) -> None:
         self.now = 1000.0

@@ -7,7 +7,6 @@ import logging
 import threading
 import time
 
-import pytest
 from PySide6.QtCore import QThread
 from PySide6.QtWidgets import QApplication, QPushButton, QWidget
 
@@ -110,8 +109,6 @@ def test_a_failing_callback_never_raises_into_the_event_loop(qtbot, caplog):
     assert "bug in the window" in caplog.text
 
 
-# the offscreen platform plugin warns about every dialog it sizes
-@pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
 def test_without_on_error_a_message_box_opens_on_the_parent(qtbot):
     parent = QWidget()
     qtbot.addWidget(parent)

@@ -21,6 +21,9 @@ from PySide6.QtCore import (
     Qt,
 )
 
+_FLAGS = (Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+          | Qt.ItemFlag.ItemNeverHasChildren)
+
 
 class PagedTableModel(QAbstractTableModel):
     """A flat table over row keys, shown ``PAGE`` rows at a time.
@@ -80,11 +83,23 @@ class PagedTableModel(QAbstractTableModel):
         """Rows there are, shown or not yet fetched."""
         return len(self._keys)
 
-    def flags(self, index: QModelIndex) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return (Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-                | Qt.ItemFlag.ItemNeverHasChildren)
+    def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
+        return _FLAGS if index.isValid() else Qt.ItemFlag.NoItemFlags   # called per cell
+
+    # -- lookups -------------------------------------------------------------------------
+    def row_key(self, row: int) -> str | None:
+        """The key of a shown ``row`` as text (a centre's id, …)."""
+        return str(self._keys[row]) if 0 <= row < self._shown else None
+
+    def row_of(self, key: Hashable) -> int | None:
+        """The row showing ``key`` (fetching pages until it is shown), None when no row
+        has it (a filter hides it)."""
+        if key not in self._keys:
+            return None
+        row = self._keys.index(key)
+        while row >= self._shown and self.canFetchMore(QModelIndex()):
+            self.fetchMore(QModelIndex())
+        return row
 
     # -- for subclasses ----------------------------------------------------------------
     def _load(self, keys: Sequence[Hashable]) -> None:

@@ -151,18 +151,6 @@ class CentreStatusModel(PagedTableModel):
         return self._rows[str(key)]
 
     # -- lookups for the window ---------------------------------------------------------
-    def centre_id(self, row: int) -> str | None:
-        return str(self._keys[row]) if 0 <= row < self._shown else None
-
-    def row_of(self, centre_id: str) -> int | None:
-        """The row showing ``centre_id`` (fetching pages until it is shown)."""
-        if centre_id not in self._keys:
-            return None
-        row = self._keys.index(centre_id)
-        while row >= self._shown and self.canFetchMore(QModelIndex()):
-            self.fetchMore(QModelIndex())
-        return row
-
     def status(self, centre_id: str) -> str | None:
         if centre_id not in self._keys:
             return None

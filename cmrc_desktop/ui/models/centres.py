@@ -30,8 +30,6 @@ from cmrc_desktop.ui.models import PagedTableModel
 COLUMNS = 10
 _NUMERIC = (COL_EXPERTS, COL_DOCUMENTS, COL_SHEETS)
 _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-_FLAGS = (Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-          | Qt.ItemFlag.ItemNeverHasChildren)
 
 CENTRE_ID_ROLE = Qt.ItemDataRole.UserRole + 1   # = main_views.ID_ROLE: the view opens it
 SHEETS_ROLE = Qt.ItemDataRole.UserRole + 3      # one of dossiers.SHEET_STATUSES
@@ -172,19 +170,6 @@ class CentresModel(PagedTableModel):
                 sheets_label(status), review_label(summary.verdict) if summary else "")
 
     # -- lookups -------------------------------------------------------------------------
-    def centre_id(self, row: int) -> str | None:
-        return str(self._keys[row]) if 0 <= row < self._shown else None
-
-    def row_of(self, centre_id: str) -> int | None:
-        """The row showing ``centre_id`` (fetching pages until it is shown), None when
-        the filter hides it."""
-        if centre_id not in self._keys:
-            return None
-        row = self._keys.index(centre_id)
-        while row >= self._shown and self.canFetchMore(QModelIndex()):
-            self.fetchMore(QModelIndex())
-        return row
-
     def overview(self, centre_id: str) -> CentreOverview | None:
         return self._all.get(centre_id)
 
@@ -200,9 +185,6 @@ class CentresModel(PagedTableModel):
         return (_("Centre ID"), _("Centre name"), _("Level"), _("Disease field"),
                 _("Host institution"), _("City"), _("Experts"), _("Documents"),
                 _("Sheets received"), _("Formal review"))
-
-    def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
-        return _FLAGS if index.isValid() else Qt.ItemFlag.NoItemFlags
 
     def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
         return 0 if parent.isValid() else COLUMNS   # called per cell: no translating here

@@ -181,7 +181,7 @@ class ResultsModel(QAbstractTableModel):
         dimension = self._dimension(section)
         if dimension is not None:
             return _("{name}: points out of {max}").format(
-                name=dimension.display, max=plain(dimension_max(scheme)[dimension.id]))
+                name=dimension.display, max=plain(scheme.dimension_max(dimension.id)))
         return None
 
     def _dimension(self, section: int):

@@ -21,7 +21,6 @@ from cmrc_desktop.exchange.scheme_text import (
     DASH,
     automatic_text,
     check_text,
-    dimension_max,
     evidence_text,
     quota_text,
 )
@@ -70,7 +69,7 @@ class SchemeIndicatorsModel(RecordTableModel):
             count = ngettext("{n} indicator", "{n} indicators", len(indicators)).format(
                 n=len(indicators))
             rows.append((f"{dimension.id}{INDENT}{dimension.display}",
-                         plain(dimension_max(scheme, dimension.id)), "", count, ""))
+                         plain(scheme.dimension_max(dimension.id)), "", count, ""))
             tips.append(("", "", "", "", ""))
             scored_by.append(None)
             for indicator in indicators:

@@ -45,7 +45,6 @@ from cmrc_desktop.ui.models.assignment_matrix import (
     AssignmentMatrixModel,
 )
 from cmrc_desktop.ui.prompts import Prompts, error_text
-from cmrc_desktop.ui.secretary.experts import PanelViewMixin
 from cmrc_desktop.ui.settings import Settings
 
 CELL_WIDTH = 56
@@ -115,14 +114,13 @@ class MatrixDelegate(QStyledItemDelegate):
                              else Qt.CheckState.Checked, Qt.ItemDataRole.CheckStateRole)
 
 
-class AssignmentsView(PanelViewMixin, MainView):
+class AssignmentsView(MainView):
     view_id = "assignments"
     icon_name = "assignments"
 
     def __init__(self, ws: Workspace, parent: QWidget | None = None, *,
                  prompts: Prompts | None = None, settings: Settings | None = None) -> None:
-        super().__init__(ws, parent)
-        self._prompts, self._settings = prompts, settings
+        super().__init__(ws, parent, prompts=prompts, settings=settings)
         self.dialog = None          # the last dialog opened (tests)
         self.per_centre: int | None = None   # k of the last auto-assignment
         self.model = AssignmentMatrixModel(self)

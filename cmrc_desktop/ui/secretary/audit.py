@@ -21,7 +21,8 @@ from cmrc_desktop.services.workspace import Workspace, open_workspace
 from cmrc_desktop.ui import tasks, theme
 from cmrc_desktop.ui.main_views import MainView
 from cmrc_desktop.ui.models.audit_log import COL_AT, AuditLogModel
-from cmrc_desktop.ui.prompts import Prompts, error_text, prompts_of
+from cmrc_desktop.ui.prompts import Prompts, error_text
+from cmrc_desktop.ui.settings import Settings
 
 
 def export_job(folder: Path, path: Path, log_filter: LogFilter, ctx: tasks.TaskContext
@@ -34,10 +35,10 @@ def export_job(folder: Path, path: Path, log_filter: LogFilter, ctx: tasks.TaskC
 class AuditView(MainView):
     view_id = "audit"
     icon_name = "audit"
-    prompts: Prompts | None = None    # the window's when None
 
-    def __init__(self, ws: Workspace, parent: QWidget | None = None) -> None:
-        super().__init__(ws, parent)
+    def __init__(self, ws: Workspace, parent: QWidget | None = None, *,
+                 prompts: Prompts | None = None, settings: Settings | None = None) -> None:
+        super().__init__(ws, parent, prompts=prompts, settings=settings)
         self.model = AuditLogModel(ws, self)
         self.table.setModel(self.model)
         self.table.sortByColumn(COL_AT, Qt.SortOrder.DescendingOrder)
@@ -87,9 +88,6 @@ class AuditView(MainView):
 
     def title(self) -> str:
         return _("Audit log")
-
-    def _prompts(self) -> Prompts:
-        return self.prompts or prompts_of(self)
 
     # -- reading -------------------------------------------------------------------------
     def refresh(self) -> None:
@@ -176,7 +174,7 @@ class AuditView(MainView):
     def _on_action_export_triggered(self) -> None:
         suggested = self.ws.folder.parent / _("audit-log-{batch}.csv").format(
             batch=self.ws.batch.id)
-        self._prompts().choose_save_file(
+        self.prompts.choose_save_file(
             self, _("Export the audit log"), str(suggested),
             _("CSV, UTF-8 (*.csv);;Excel workbook (*.xlsx)"),
             lambda path: self.export(path) if path else None)
@@ -190,12 +188,12 @@ class AuditView(MainView):
 
         def done(written: int | None) -> None:
             if written is not None:
-                self._prompts().info(self, _("Export the audit log"), ngettext(
+                self.prompts.info(self, _("Export the audit log"), ngettext(
                     "{n} entry written to {path}", "{n} entries written to {path}",
                     written).format(n=written, path=target))
 
         return tasks.run_with_progress(
             self, _("Exporting the audit log…"),
             lambda ctx: export_job(folder, target, log_filter, ctx), done,
-            on_error=lambda message: self._prompts().error(
+            on_error=lambda message: self.prompts.error(
                 self, _("Export the audit log"), message))

@@ -36,6 +36,7 @@ from cmrc_desktop.ui import tasks, theme
 from cmrc_desktop.ui.main_views import MainView, RecordTableModel, ToneProxyModel
 from cmrc_desktop.ui.models import scheme_indicators as si
 from cmrc_desktop.ui.prompts import Prompts
+from cmrc_desktop.ui.settings import Settings
 
 MAX_INDICATOR_WIDTH = 320      # pixels; longer names wrap
 FACTS = ("batch_id", "year", "kind", "stage", "created",
@@ -49,9 +50,8 @@ class BatchView(MainView):
     icon_name = "batch"
 
     def __init__(self, ws: Workspace, parent: QWidget | None = None, *,
-                 prompts: Prompts | None = None) -> None:
-        super().__init__(ws, parent)
-        self._prompts = prompts
+                 prompts: Prompts | None = None, settings: Settings | None = None) -> None:
+        super().__init__(ws, parent, prompts=prompts, settings=settings)
         self.task: tasks.TaskHandle | None = None
         self.printed: str = ""                     # the last PDF written (for tests)
         self.facts: dict[str, QLabel] = {}
@@ -95,14 +95,6 @@ class BatchView(MainView):
 
     def title(self) -> str:
         return _("Batch")
-
-    @property
-    def prompts(self) -> Prompts:
-        """The prompts given, else the window's (views are built by the window)."""
-        if self._prompts is not None:
-            return self._prompts
-        found = getattr(self.window(), "prompts", None)
-        return found if isinstance(found, Prompts) else Prompts()
 
     # -- reading -------------------------------------------------------------------------
     def refresh(self) -> None:

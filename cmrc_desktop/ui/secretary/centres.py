@@ -38,6 +38,7 @@ from cmrc_desktop.ui.models.centres import (
 )
 from cmrc_desktop.ui.prompts import Prompts, error_text
 from cmrc_desktop.ui.secretary import centre_import
+from cmrc_desktop.ui.settings import Settings
 
 _WIDTH_CAPS = {COL_NAME: 300, COL_LEVEL: 180, COL_FIELD: 180, COL_HOST: 240, COL_CITY: 90}
 
@@ -50,9 +51,8 @@ class CentresView(MainView):
     icon_name = "centres"
 
     def __init__(self, ws: Workspace, parent: QWidget | None = None, *,
-                 prompts: Prompts | None = None) -> None:
-        super().__init__(ws, parent)
-        self._prompts = prompts
+                 prompts: Prompts | None = None, settings: Settings | None = None) -> None:
+        super().__init__(ws, parent, prompts=prompts, settings=settings)
         self.dialog: QWidget | None = None       # the centre dialog open now (tests)
         self.model = CentresModel(ws, self)
         self.table.setModel(self.model)
@@ -65,14 +65,6 @@ class CentresView(MainView):
 
     def title(self) -> str:
         return _("Centres")
-
-    @property
-    def prompts(self) -> Prompts:
-        """The window's prompts (or the ones given), so tests never block."""
-        if self._prompts is None:
-            found = getattr(self.window(), "prompts", None)
-            self._prompts = found if isinstance(found, Prompts) else Prompts()
-        return self._prompts
 
     # -- set-up ----------------------------------------------------------------------------
     def _setup_tool_bar(self) -> None:
@@ -239,7 +231,7 @@ class CentresView(MainView):
         index = self.table.currentIndex()
         if not index.isValid() or not self.table.selectionModel().isSelected(index):
             return None
-        return self.model.centre_id(index.row())
+        return self.model.row_key(index.row())
 
     def select_centre(self, centre_id: str) -> bool:
         row = self.model.row_of(centre_id)
@@ -305,6 +297,6 @@ class CentresView(MainView):
 
     @Slot(QModelIndex)
     def _on_table_activated(self, index: QModelIndex) -> None:
-        centre_id = self.model.centre_id(index.row()) if index.isValid() else None
+        centre_id = self.model.row_key(index.row()) if index.isValid() else None
         if centre_id:
             self.activated.emit(centre_id)

@@ -31,40 +31,13 @@ from cmrc_desktop.ui.prompts import Prompts, error_text
 from cmrc_desktop.ui.settings import Settings
 
 
-class PanelViewMixin:
-    """Where a view of the panel finds the window's prompts and settings: given, else the
-    window's (views are built by the window with the workspace only)."""
-
-    _prompts: Prompts | None = None
-    _settings: Settings | None = None
-
-    def _from_window(self, name: str) -> object:
-        window = self.window()  # type: ignore[attr-defined]
-        return None if window is self else getattr(window, name, None)
-
-    @property
-    def prompts(self) -> Prompts:
-        if self._prompts is None:
-            found = self._from_window("prompts")
-            self._prompts = found if isinstance(found, Prompts) else Prompts()
-        return self._prompts
-
-    @property
-    def settings(self) -> Settings | None:
-        if self._settings is None:
-            found = self._from_window("settings")
-            return found if isinstance(found, Settings) else None
-        return self._settings
-
-
-class ExpertsView(PanelViewMixin, MainView):
+class ExpertsView(MainView):
     view_id = "experts"
     icon_name = "experts"
 
     def __init__(self, ws: Workspace, parent: QWidget | None = None, *,
                  prompts: Prompts | None = None, settings: Settings | None = None) -> None:
-        super().__init__(ws, parent)
-        self._prompts, self._settings = prompts, settings
+        super().__init__(ws, parent, prompts=prompts, settings=settings)
         self.dialog = None          # the last dialog opened (tests)
         self._centre_names: dict[str, str] = {}
         self._assigned_any = False

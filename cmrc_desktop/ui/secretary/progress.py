@@ -46,7 +46,8 @@ from cmrc_desktop.ui.models.progress_matrix import (
     TONES,
     ProgressMatrixModel,
 )
-from cmrc_desktop.ui.prompts import error_text
+from cmrc_desktop.ui.prompts import Prompts, error_text
+from cmrc_desktop.ui.settings import Settings
 
 EXPERT_COLUMN_WIDTH = 46
 EXPERT_COLUMNS = (Column(lambda: _("Expert ID"), toned=True), Column(lambda: _("Expert")),
@@ -85,8 +86,9 @@ class ProgressView(MainView):
     view_id = "progress"
     icon_name = "progress"
 
-    def __init__(self, ws: Workspace, parent: QWidget | None = None) -> None:
-        super().__init__(ws, parent)
+    def __init__(self, ws: Workspace, parent: QWidget | None = None, *,
+                 prompts: Prompts | None = None, settings: Settings | None = None) -> None:
+        super().__init__(ws, parent, prompts=prompts, settings=settings)
         self.model = ProgressMatrixModel(self)
         self.table.setModel(self.model)
         self.table.setAccessibleName(_("Progress: centres and experts"))

@@ -52,7 +52,7 @@ from cmrc_desktop.ui.models.results import (
     grade_text,
     show_label,
 )
-from cmrc_desktop.ui.prompts import Prompts, prompts_of
+from cmrc_desktop.ui.prompts import Prompts
 from cmrc_desktop.ui.secretary.charts import (
     RadarAxis,
     RadarChart,
@@ -60,6 +60,7 @@ from cmrc_desktop.ui.secretary.charts import (
     SpreadDot,
     SpreadMarker,
 )
+from cmrc_desktop.ui.settings import Settings
 
 
 def grade_results(folder, actor: str, _ctx: tasks.TaskContext) -> ResultsOverview:
@@ -256,9 +257,9 @@ class ResultsView(MainView):
     view_id = "results"
     icon_name = "results"
 
-    def __init__(self, ws: Workspace, parent: QWidget | None = None) -> None:
-        super().__init__(ws, parent)
-        self._prompts: Prompts | None = None
+    def __init__(self, ws: Workspace, parent: QWidget | None = None, *,
+                 prompts: Prompts | None = None, settings: Settings | None = None) -> None:
+        super().__init__(ws, parent, prompts=prompts, settings=settings)
         self.overview: ResultsOverview | None = None
         self.grading: tasks.TaskHandle | None = None
         self._generation = 0
@@ -294,15 +295,6 @@ class ResultsView(MainView):
 
     def title(self) -> str:
         return _("Results")
-
-    # -- the prompts of the window (tests set their own) ---------------------------------
-    @property
-    def prompts(self) -> Prompts:
-        return self._prompts if self._prompts is not None else prompts_of(self)
-
-    @prompts.setter
-    def prompts(self, prompts: Prompts) -> None:
-        self._prompts = prompts
 
     # -- tool bar ------------------------------------------------------------------------
     def _setup_tool_bar(self) -> None:

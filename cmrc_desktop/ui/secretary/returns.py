@@ -39,7 +39,8 @@ from cmrc_desktop.services.workspace import Workspace, open_workspace
 from cmrc_desktop.ui import tasks, theme
 from cmrc_desktop.ui.main_views import Column, MainView, RecordTableModel, ToneProxyModel
 from cmrc_desktop.ui.models.merge_report import COL_OUTCOME, OUTCOME_ROLE, MergeReportModel
-from cmrc_desktop.ui.prompts import Prompts, error_text, prompts_of
+from cmrc_desktop.ui.prompts import Prompts, error_text
+from cmrc_desktop.ui.settings import Settings
 
 OUTCOMES = (merge.ACCEPTED, merge.ALREADY, merge.SUPERSEDED, merge.CONFLICT, merge.REFUSED)
 TONES = {merge.ACCEPTED: theme.GOOD, merge.ALREADY: theme.IDLE, merge.SUPERSEDED: theme.INFO,
@@ -76,10 +77,10 @@ def dropped_paths(event: QDragEnterEvent | QDragMoveEvent | QDropEvent) -> list[
 class ReturnsView(MainView):
     view_id = "returns"
     icon_name = "returns"
-    prompts: Prompts | None = None    # the window's when None
 
-    def __init__(self, ws: Workspace, parent: QWidget | None = None) -> None:
-        super().__init__(ws, parent)
+    def __init__(self, ws: Workspace, parent: QWidget | None = None, *,
+                 prompts: Prompts | None = None, settings: Settings | None = None) -> None:
+        super().__init__(ws, parent, prompts=prompts, settings=settings)
         self.setAcceptDrops(True)
         self.run: MergeRun = MergeRun(None, "", ())
         self.pairs: list[ConflictPair] = []
@@ -156,9 +157,6 @@ class ReturnsView(MainView):
     def title(self) -> str:
         return _("Returns")
 
-    def _prompts(self) -> Prompts:
-        return self.prompts or prompts_of(self)
-
     # -- reading ---------------------------------------------------------------------------
     def refresh(self) -> None:
         try:
@@ -232,7 +230,7 @@ class ReturnsView(MainView):
         if not paths:
             return None
         if self.task is not None and self.task.running:
-            self._prompts().warning(self, _("Import returned scoresheets"),
+            self.prompts.warning(self, _("Import returned scoresheets"),
                                     _("A merge is still running; wait for it to end."))
             return None
         self.set_note("")
@@ -260,11 +258,11 @@ class ReturnsView(MainView):
         self.set_note(" ".join(notes))
 
     def _on_merge_failed(self, message: str) -> None:
-        self._prompts().error(self, _("Import returned scoresheets"), message)
+        self.prompts.error(self, _("Import returned scoresheets"), message)
 
     @Slot()
     def _on_action_import_triggered(self) -> None:
-        self._prompts().choose_folder(
+        self.prompts.choose_folder(
             self, _("Folder of returned scoresheets"), str(self.ws.folder.parent),
             lambda folder: self.merge_paths([folder]) if folder else None)
 
@@ -301,7 +299,7 @@ class ReturnsView(MainView):
             return
         suggested = self.ws.folder.parent / _("merge-report-{run}.xlsx").format(
             run=self.run.run_id or 0)
-        self._prompts().choose_save_file(
+        self.prompts.choose_save_file(
             self, _("Export the merge report"), str(suggested),
             _("Excel workbook (*.xlsx);;CSV, UTF-8 (*.csv)"),
             lambda path: self.export_report(path, files) if path else None)
@@ -316,14 +314,14 @@ class ReturnsView(MainView):
 
         def done(written: int | None) -> None:
             if written is not None:
-                self._prompts().info(self, _("Export the merge report"), ngettext(
+                self.prompts.info(self, _("Export the merge report"), ngettext(
                     "{n} file listed in {path}", "{n} files listed in {path}",
                     written).format(n=written, path=target))
 
         return tasks.run_with_progress(
             self, _("Exporting the merge report…"),
             lambda ctx: export_report(rows, target, progress=ctx.progress_callback()),
-            done, on_error=lambda message: self._prompts().error(
+            done, on_error=lambda message: self.prompts.error(
                 self, _("Export the merge report"), message))
 
     # -- conflicts ------------------------------------------------------------------------------

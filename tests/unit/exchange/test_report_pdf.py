@@ -22,18 +22,16 @@ from pyhanko_certvalidator import ValidationContext
 from cmrc_desktop import i18n
 from cmrc_desktop.domain.errors import InputError
 from cmrc_desktop.domain.numbers import fmt
-from cmrc_desktop.domain.scheme import METHODS
 from cmrc_desktop.exchange import report_pdf
 from cmrc_desktop.exchange.pdf_signing import simple_signer
-from cmrc_desktop.exchange.report_data import MethodFigure, ReportData
+from cmrc_desktop.exchange.report_data import ReportData
 from cmrc_desktop.exchange.report_pdf import verify_report_pdf, write_report_pdf
 from cmrc_desktop.scoring.grading import FLAG_INCOMPLETE, CentreResult
-from cmrc_desktop.services import keyring, review
+from cmrc_desktop.services import keyring, report, review
 from cmrc_desktop.services.demo import build_demo
-from cmrc_desktop.services.results import grade_workspace
 from cmrc_desktop.services.workspace import open_workspace
 from cmrc_desktop.signing import keys
-from cmrc_desktop.storage import centre_repo, expert_repo, review_repo, score_repo
+from cmrc_desktop.storage import expert_repo, score_repo
 from tests.unit.exchange.chinese_overlay import chinese
 
 PASSWORD = "test-password-1"
@@ -160,34 +158,13 @@ def make_demo(out: Path, *, centres: int = 4, experts: int = 5, seed: int = 1) -
     return summary.secretary
 
 
-def gather(folder: Path) -> tuple[ReportData, keys.KeyPair]:
-    """The ReportData of a workspace and its batch key."""
-    with open_workspace(folder) as ws:
-        decimals = ws.scheme.aggregation.decimals
-        sensitivity: dict[str, dict[str, MethodFigure]] = {}
-        for method in METHODS:
-            for r in grade_workspace(ws, method=method).centres:
-                sensitivity.setdefault(r.centre, {})[method] = MethodFigure(
-                    fmt(r.final, decimals) if r.final is not None else None,
-                    r.grade.label if r.grade else None)
-        vetoes: dict[str, list[tuple[str, str]]] = {}
-        for v in review_repo.list_vetoes(ws.db):
-            vetoes.setdefault(v.centre_id, []).append((v.veto_id, v.reason))
-        data = ReportData(
-            batch=ws.batch, scheme=ws.scheme, generated_at=GENERATED,
-            centres={c.id: c for c in centre_repo.list_centres(ws.db)},
-            experts={e.id: e for e in expert_repo.list_experts(ws.db)},
-            result=grade_workspace(ws), sensitivity=sensitivity,
-            method_sensitive=frozenset(c for c, f in sensitivity.items()
-                                       if len({m.grade for m in f.values()}) > 1),
-            vetoes=vetoes)
-        return data, keyring.open_batch_ca(ws, PASSWORD)
-
-
 @pytest.fixture(scope="module")
 def batch(tmp_path_factory) -> tuple[ReportData, keys.KeyPair]:
     i18n.set_language("en")
-    return gather(make_demo(tmp_path_factory.mktemp("report") / "demo"))
+    with open_workspace(make_demo(tmp_path_factory.mktemp("report") / "demo")) as ws:
+        data = dataclasses.replace(report.gather(ws)[0], generated_at=GENERATED,
+                                   merge_rows=(), matrix={})
+        return data, keyring.open_batch_ca(ws, PASSWORD)
 
 
 @pytest.fixture(scope="module")

@@ -14,18 +14,16 @@ import openpyxl
 import pytest
 
 from cmrc_desktop import i18n
-from cmrc_desktop.domain.numbers import fmt, plain
-from cmrc_desktop.exchange.report_data import MergeRow, MethodFigure, ReportData
+from cmrc_desktop.domain.numbers import fmt
+from cmrc_desktop.exchange.report_data import MergeRow, ReportData
 from cmrc_desktop.exchange.report_xlsx import _title, write_report_xlsx
 from cmrc_desktop.scoring.grading import result_to_json
-from cmrc_desktop.services import review
+from cmrc_desktop.services import report, review
 from cmrc_desktop.services.demo import build_demo
-from cmrc_desktop.services.results import grade_workspace
 from cmrc_desktop.services.workspace import open_workspace
-from cmrc_desktop.storage import centre_repo, expert_repo, review_repo, score_repo
+from cmrc_desktop.storage import score_repo
 from tests.unit.exchange.chinese_overlay import chinese
 
-METHODS = ("mean", "median", "trimmed_mean")
 GENERATED = "2026-11-22T06:18:24Z"
 
 # The msgids this module adds, with the Chinese the lead puts into cmrc.po (and, for the
@@ -114,36 +112,6 @@ ZH = {
 
 
 
-# -- gathering a ReportData from a workspace (the lead's service does this for real) ----------
-def gather(folder: Path, merge_rows: tuple[MergeRow, ...] = ()) -> ReportData:
-    with open_workspace(folder) as ws:
-        scheme = ws.scheme
-        decimals = scheme.aggregation.decimals
-        result = grade_workspace(ws)
-        sensitivity: dict[str, dict[str, MethodFigure]] = {}
-        for method in METHODS:
-            for r in grade_workspace(ws, method=method).centres:
-                sensitivity.setdefault(r.centre, {})[method] = MethodFigure(
-                    fmt(r.final, decimals) if r.final is not None else None,
-                    r.grade.label if r.grade else None)
-        sensitive = frozenset(c for c, figures in sensitivity.items()
-                              if len({f.grade for f in figures.values()}) > 1)
-        matrix: dict[str, dict[str, dict[str, str]]] = {}
-        for s in score_repo.list_scores(ws.db):
-            if s.value is not None:
-                matrix.setdefault(s.centre_id, {}).setdefault(s.expert_id, {})[s.indicator] = \
-                    plain(s.value)
-        vetoes: dict[str, list[tuple[str, str]]] = {}
-        for v in review_repo.list_vetoes(ws.db):
-            vetoes.setdefault(v.centre_id, []).append((v.veto_id, v.reason))
-        return ReportData(
-            batch=ws.batch, scheme=scheme, generated_at=GENERATED,
-            centres={c.id: c for c in centre_repo.list_centres(ws.db)},
-            experts={e.id: e for e in expert_repo.list_experts(ws.db)},
-            result=result, sensitivity=sensitivity, method_sensitive=sensitive,
-            vetoes=vetoes, merge_rows=merge_rows, matrix=matrix)
-
-
 MERGE_ROWS = (
     MergeRow("评分表_E01_C001.xlsx", "accepted", "签名有效，已导入", "E01", "C001", 1),
     MergeRow("评分表_E01_C001 (1).xlsx", "already_merged", "与已导入的修订版本 1 相同",
@@ -177,7 +145,9 @@ def demo_with_veto(tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def data(demo) -> ReportData:
     i18n.set_language("en")
-    return gather(demo, MERGE_ROWS)
+    with open_workspace(demo) as ws:
+        return dataclasses.replace(report.gather(ws)[0], generated_at=GENERATED,
+                                   merge_rows=MERGE_ROWS)
 
 
 @pytest.fixture(scope="module")
@@ -375,7 +345,8 @@ def test_centre_sheet_shows_the_result_and_names_incomplete_sheets(book, data):
 
 
 def test_vetoes_appear_with_their_reason(demo_with_veto, tmp_path):
-    data = gather(demo_with_veto)
+    with open_workspace(demo_with_veto) as ws:
+        data = dataclasses.replace(report.gather(ws)[0], generated_at=GENERATED, merge_rows=())
     path = tmp_path / "veto.xlsx"
     write_report_xlsx(path, data)
     wb = openpyxl.load_workbook(path)
@@ -479,24 +450,6 @@ def test_the_workbook_speaks_chinese_by_default(data, tmp_path):
     merge = wb["合并记录"]
     outcomes = {merge.cell(r, 3).value for r in range(1, merge.max_row + 1)}
     assert {"已接收", "已合并（重复）", "已被取代", "冲突", "拒绝"} <= outcomes
-
-
-def _demo_report(out_dir: Path | str = "/tmp/reportxlsx") -> Path:
-    """Write a sample consolidated workbook (Chinese labels) for looking at it.
-
-    Render it with ``soffice --headless --convert-to pdf`` and ``pdftoppm -png -r 60``.
-    """
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    summary = build_demo(out_dir / "demo", centres=12, experts=7, seed=2026,
-                         password="test-password-1", with_experts=False, force=True)
-    with open_workspace(summary.secretary, actor="demo") as ws:
-        review.record_veto(ws, "C003", "V4", "未按期报送2025年度报告，经两次催报仍未提交")
-    data = gather(summary.secretary, MERGE_ROWS)
-    path = out_dir / "汇总表.xlsx"
-    with chinese(ZH):
-        write_report_xlsx(path, data)
-    return path
 
 
 def test_every_new_message_of_the_workbook_has_its_chinese_here():

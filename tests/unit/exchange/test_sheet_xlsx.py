@@ -177,21 +177,6 @@ def signature_png() -> bytes:
     return out.getvalue()
 
 
-def _demo_sheet(out_dir: Path | str = "/tmp/xlsxrender") -> Path:
-    """Write the sample scoresheet (Chinese labels, hand signature) for looking at it.
-
-    Render it with ``soffice --headless --convert-to pdf`` and ``pdftoppm -png -r 70``.
-    """
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    ca = keys.make_batch_ca(BATCH, "2025年度山东省临床医学研究中心绩效评估")
-    expert = keys.issue_expert_certificate(ca, BATCH, "E07", "李明", "山东大学齐鲁医院")
-    path = out_dir / "scoresheet.xlsx"
-    with chinese(ZH):
-        write(path, (ca, expert), signature_png=signature_png())
-    return path
-
-
 def row_of(ws, indicator: str) -> int:
     for row in range(FIRST_ROW, ws.max_row + 1):
         if str(ws.cell(row, COL_INDICATOR).value or "").startswith(indicator + " "):
