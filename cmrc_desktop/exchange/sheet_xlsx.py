@@ -30,10 +30,12 @@ import posixpath
 import unicodedata
 import zipfile
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
+from xml.parsers import expat
 
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
@@ -48,12 +50,13 @@ from python_calamine import CalamineError, CalamineWorkbook, SheetVisibleEnum
 
 from cmrc_desktop.domain.errors import InputError
 from cmrc_desktop.domain.numbers import parse_decimal, plain
-from cmrc_desktop.exchange.safe_zip import shown
+from cmrc_desktop.exchange.safe_zip import inflate, shown
 from cmrc_desktop.exchange.sheet_content import SheetContent
 from cmrc_desktop.exchange.xlsx_safety import (
     _not_a_workbook,
     atomic_save,
     cell_text,
+    dtd_refused,
     screen_part,
     set_text,
 )
@@ -97,6 +100,7 @@ _RELS_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 _CUSTOM_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/custom-properties}"
 _CUSTOM_REL = "/custom-properties"
 _DEFAULT_CUSTOM = "docProps/custom.xml"
+_PROPERTY = _CUSTOM_NS[1:-1] + "}property"   # as expat names it (namespace_separator "}")
 
 
 @dataclass(frozen=True)
@@ -470,8 +474,8 @@ def read_sheet_xlsx_bytes(data: bytes, *, name: str = "") -> XlsxSheet:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             _check_sizes(archive, file)     # declared sizes and ratios, before unpacking
-            _screen(archive, file)          # macros and DTDs, before any parser runs
-            props = _custom_properties(archive, file)
+            _screen(archive, data, file)    # macros and DTDs, before any parser runs
+            props = _custom_properties(archive, data, file)
     except zipfile.BadZipFile:
         raise InputError(_not_a_workbook(), file=file) from None
     except (zipfile.LargeZipFile, NotImplementedError, EOFError, OSError, ValueError,
@@ -500,7 +504,7 @@ def read_sheet_xlsx_bytes(data: bytes, *, name: str = "") -> XlsxSheet:
     return XlsxSheet(payload, signature, tuple(certs), cells, sheet_name)
 
 
-_PEEK = 1024    # bytes of each part read to find its root element
+_PEEK = 256     # bytes of each part read to find its root element (more when needed)
 
 
 def _damaged(file: str | None, part: str = "") -> InputError:
@@ -532,16 +536,13 @@ def _check_sizes(archive: zipfile.ZipFile, file: str | None) -> None:
             raise _damaged(file, info.filename)
 
 
-def _read_member(archive: zipfile.ZipFile, member: str) -> bytes | None:
+def _read_member(archive: zipfile.ZipFile, data: bytes, member: str) -> bytes | None:
+    """A whole part (its size was checked by ``_check_sizes``), or None if absent."""
     try:
         info = archive.getinfo(member)
     except KeyError:
         return None
-    with archive.open(info) as fh:
-        data = fh.read(MAX_MEMBER + 1)
-    if len(data) > MAX_MEMBER:
-        raise zipfile.BadZipFile("member too large")
-    return data
+    return inflate(data, info)
 
 
 _CERTS: dict[bytes, x509.Certificate] = {}
@@ -557,37 +558,86 @@ def _certificate(der: bytes) -> x509.Certificate:
     return cert
 
 
-def _screen(archive: zipfile.ZipFile, file: str | None) -> None:
+def _screen(archive: zipfile.ZipFile, data: bytes, file: str | None) -> None:
     """``xlsx_safety``'s rules, peeking at the first bytes of each part (a DTD can only
     stand before the root element) instead of unpacking the whole workbook twice."""
     for info in archive.infolist():
         if info.is_dir():
             continue
-        with archive.open(info) as fh:
-            head = fh.read(_PEEK)
-        screen_part(info.filename, head,
-                    lambda info=info: _read_member(archive, info.filename) or b"", name=file)
+        screen_part(info.filename, inflate(data, info, _PEEK),
+                    lambda info=info: inflate(data, info), name=file)
 
 
-def _custom_properties(archive: zipfile.ZipFile, file: str | None) -> dict[str, str]:
+def _custom_properties(archive: zipfile.ZipFile, data: bytes,
+                       file: str | None) -> dict[str, str]:
     """The ``cmrc.*`` custom document properties of the package, by name (from the usual
     part; the package relationships are consulted only when it is elsewhere)."""
     target = _DEFAULT_CUSTOM
     rels = None if _DEFAULT_CUSTOM in archive.NameToInfo else \
-        _read_member(archive, "_rels/.rels")
+        _read_member(archive, data, "_rels/.rels")
     if rels is not None:
         for rel in _parse(rels, file).iter(_RELS_NS + "Relationship"):
             if (rel.get("Type") or "").endswith(_CUSTOM_REL) and rel.get("Target"):
                 target = posixpath.normpath(rel.get("Target").lstrip("/"))
                 break
-    xml = _read_member(archive, target)
-    if xml is None:
-        return {}
+    xml = _read_member(archive, data, target)
+    return {} if xml is None else _properties(xml, target, file)
+
+
+def _properties(xml: bytes, part: str, file: str | None) -> dict[str, str]:
+    """``<property name="cmrc.…"><vt:lpwstr>text</vt:lpwstr></property>`` → {name: text},
+    the text being that of the property's first child, as ElementTree's ``prop[0].text``.
+
+    Read with expat's own callbacks rather than defusedxml's tree builder: a scoresheet
+    holds some fifty properties and the pure-Python builder was a tenth of a merge. The
+    protection is the same — a DTD, and so any entity, is refused.
+    """
     props: dict[str, str] = {}
-    for prop in _parse(xml, file).iter(_CUSTOM_NS + "property"):
-        key = prop.get("name") or ""
-        if key.startswith(PREFIX) and len(prop):
-            props[key] = prop[0].text or ""
+    depth = 0
+    name: str | None = None        # of the cmrc.* property being read
+    text: list[str] | None = None  # of its first child, while it is being read
+    first = True                   # the next child of the property is its first
+
+    def start(tag: str, attrs: dict[str, str]) -> None:
+        nonlocal depth, name, text, first
+        depth += 1
+        if depth == 2:
+            key = attrs.get("name") or ""
+            name = key if tag == _PROPERTY and key.startswith(PREFIX) else None
+            first = True
+        elif depth == 3 and name is not None and first:
+            text = []
+        elif depth == 4 and text is not None:   # a child's .text ends at its first child
+            props[name] = "".join(text)          # type: ignore[index]
+            text = None
+
+    def end(_tag: str) -> None:
+        nonlocal depth, text, first
+        if depth == 3:
+            if text is not None:
+                props[name] = "".join(text)      # type: ignore[index]
+                text = None
+            first = False
+        depth -= 1
+
+    def characters(chunk: str) -> None:
+        if text is not None:
+            text.append(chunk)
+
+    def refuse(*_args: object) -> None:
+        raise dtd_refused(part, file)
+
+    parser = expat.ParserCreate(namespace_separator="}")
+    parser.buffer_text = True
+    parser.StartElementHandler = start
+    parser.EndElementHandler = end
+    parser.CharacterDataHandler = characters
+    parser.StartDoctypeDeclHandler = refuse
+    parser.EntityDeclHandler = refuse
+    try:
+        parser.Parse(xml, True)
+    except expat.ExpatError:
+        raise InputError(_not_a_workbook(), file=file) from None
     return props
 
 
@@ -687,16 +737,18 @@ def check_visible(sheet: XlsxSheet, payload: SheetPayload) -> list[str]:
     problems: list[str] = []
     empty = _("(empty)")
 
-    def text_differs(row: int, col: int, what: str, signed: str) -> None:
+    # ``what`` names the cell in a message, so it is only worked out for a difference
+    def text_differs(row: int, col: int, what: Callable[[], str], signed: str) -> None:
         signed = clean_text(signed)
         shown = _shown_text(sheet.value(row, col))
         if shown != signed:
             problems.append(_("cell {cell} ({what}): the signed text is “{signed}”, the sheet "
                               "shows “{shown}”").format(
-                cell=_ref(row, col), what=what, signed=_short(signed) or empty,
+                cell=_ref(row, col), what=what(), signed=_short(signed) or empty,
                 shown=_short(shown) or empty))
 
-    def number_differs(row: int, col: int, what: str, signed: Decimal | None) -> None:
+    def number_differs(row: int, col: int, what: Callable[[], str],
+                       signed: Decimal | None) -> None:
         value = sheet.value(row, col)
         signed_text = "" if signed is None else plain(signed)
         if signed is None:
@@ -709,17 +761,17 @@ def check_visible(sheet: XlsxSheet, payload: SheetPayload) -> list[str]:
         if not same:
             problems.append(_("cell {cell} ({what}): the signed value is {signed}, the sheet "
                               "shows {shown}").format(
-                cell=_ref(row, col), what=what, signed=signed_text or empty,
+                cell=_ref(row, col), what=what(), signed=signed_text or empty,
                 shown=_short(_number_text(value)) or empty))
 
-    text_differs(*CELL_BATCH, _("Evaluation batch"), payload.batch_name)
-    text_differs(*CELL_DATE, _("Date"), payload.signed_at[:10])
-    text_differs(*CELL_CENTRE_NAME, _("Centre name"), payload.centre_name)
-    text_differs(*CELL_CENTRE_ID, _("Centre ID"), payload.centre_id)
-    text_differs(*CELL_HOST, _("Host institution"), payload.host)
-    text_differs(*CELL_REVISION, _("Revision"), str(payload.revision))
-    text_differs(*CELL_EXPERT, _("Expert"), payload.expert_name)
-    text_differs(*CELL_INSTITUTION, _("Institution"), payload.institution)
+    text_differs(*CELL_BATCH, lambda: _("Evaluation batch"), payload.batch_name)
+    text_differs(*CELL_DATE, lambda: _("Date"), payload.signed_at[:10])
+    text_differs(*CELL_CENTRE_NAME, lambda: _("Centre name"), payload.centre_name)
+    text_differs(*CELL_CENTRE_ID, lambda: _("Centre ID"), payload.centre_id)
+    text_differs(*CELL_HOST, lambda: _("Host institution"), payload.host)
+    text_differs(*CELL_REVISION, lambda: _("Revision"), str(payload.revision))
+    text_differs(*CELL_EXPERT, lambda: _("Expert"), payload.expert_name)
+    text_differs(*CELL_INSTITUTION, lambda: _("Institution"), payload.institution)
 
     # the table: runs of indicator rows, each closed by its subtotal row, then the total row
     ids = set(payload.scores)
@@ -743,7 +795,7 @@ def check_visible(sheet: XlsxSheet, payload: SheetPayload) -> list[str]:
         subtotal = sum((payload.scores[i] for i in group if payload.scores[i] is not None),
                        Decimal(0))
         grand += subtotal
-        number_differs(row, COL_SCORE, _("subtotal of {indicators}").format(
+        number_differs(row, COL_SCORE, lambda group=group: _("subtotal of {indicators}").format(
             indicators=f"{group[0]}–{group[-1]}" if len(group) > 1 else group[0]), subtotal)
         row += 1
     for ind in sorted(ids):
@@ -756,16 +808,19 @@ def check_visible(sheet: XlsxSheet, payload: SheetPayload) -> list[str]:
             problems.append(_("indicator {id} appears in more than one row ({rows})").format(
                 id=ind, rows=", ".join(str(r) for r in rows)))
         at = rows[0]
-        label = _short(_shown_text(sheet.value(at, COL_INDICATOR)).strip(), 30)
-        number_differs(at, COL_SCORE, _("{indicator}, score").format(indicator=label),
-                       payload.scores[ind])
-        text_differs(at, COL_COMMENT, _("{indicator}, comment").format(indicator=label),
-                     payload.comments.get(ind, ""))
+
+        def label(at: int = at) -> str:
+            return _short(_shown_text(sheet.value(at, COL_INDICATOR)).strip(), 30)
+
+        number_differs(at, COL_SCORE, lambda label=label: _("{indicator}, score").format(
+            indicator=label()), payload.scores[ind])
+        text_differs(at, COL_COMMENT, lambda label=label: _("{indicator}, comment").format(
+            indicator=label()), payload.comments.get(ind, ""))
     if total_row is not None and found:
-        number_differs(total_row, COL_SCORE, _("Total"), grand)
-        opinion = ((_("Main achievements"), payload.achievements),
-                   (_("Problems"), payload.problems),
-                   (_("Recommendations"), payload.recommendations))
+        number_differs(total_row, COL_SCORE, lambda: _("Total"), grand)
+        opinion = ((lambda: _("Main achievements"), payload.achievements),
+                   (lambda: _("Problems"), payload.problems),
+                   (lambda: _("Recommendations"), payload.recommendations))
         for offset, (what, signed) in enumerate(opinion, start=2):
             text_differs(total_row + offset, COL_INDICATOR, what, signed)
     return problems

@@ -126,7 +126,7 @@ def screen_parts(parts: Iterable[tuple[str, bytes]], *, name: str | None) -> Non
     for part, content in parts:
         screen_part(part, content, lambda content=content: content, name=name)
         if _declares_dtd(content):       # anywhere in the part, not only before the root
-            raise _dtd_refused(part, name)
+            raise dtd_refused(part, name)
 
 
 # what may stand before the root element: the XML declaration, processing instructions,
@@ -141,6 +141,8 @@ def dtd_in_prolog(head: bytes) -> bool | None:
     if head.startswith((b"\xff\xfe", b"\xfe\xff")) or head[:2] in (b"<\x00", b"\x00<"):
         return None                      # UTF-16: decide on the whole part
     rest = head[_PROLOG.match(head).end():]
+    if rest.startswith((b"<?", b"<!--")):
+        return None                      # a declaration or comment cut off by the peek
     if rest.startswith(b"<!"):
         return True
     if len(rest) >= 2 and rest[:1] == b"<":
@@ -165,10 +167,10 @@ def screen_part(part: str, head: bytes, whole: Callable[[], bytes], *,
     if declared is None:
         declared = _declares_dtd(whole())
     if declared:
-        raise _dtd_refused(part, name)
+        raise dtd_refused(part, name)
 
 
-def _dtd_refused(part: str, name: str | None) -> InputError:
+def dtd_refused(part: str, name: str | None) -> InputError:
     return InputError(
         _("the workbook part {part} contains an XML document type declaration (DTD), which "
           "Excel never writes and which can carry external entities; the file is refused")

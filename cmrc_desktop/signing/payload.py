@@ -34,6 +34,8 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 def clean_text(text: str | None) -> str:
     if not text:
         return ""
+    if text.isprintable():   # no control character at all: the common case, and fast
+        return unicodedata.normalize("NFC", text)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     return unicodedata.normalize("NFC", _CONTROL.sub("", text))
 
