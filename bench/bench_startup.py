@@ -77,6 +77,12 @@ def child_bare() -> int:
 
 def child_cmrc(workspace: str, settings_file: str, lang: str) -> int:
     print(f"{PHASE} interpreter {time.time():.6f}", flush=True)
+    import importlib
+
+    from cmrc_desktop import cli_gui
+
+    for name in cli_gui.BEFORE_QT:         # in the order `cmrc gui` imports them
+        importlib.import_module(name)
     import cmrc_desktop.ui.app as app_module
     import cmrc_desktop.ui.main_window as main_window
     from cmrc_desktop.cli import main

@@ -164,7 +164,9 @@ def _format_from_suffix(out: str | None) -> str:
 
 
 # -- parser -------------------------------------------------------------------------------
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(*, only_gui: bool = False) -> argparse.ArgumentParser:
+    """The whole command line; ``only_gui`` leaves out every other command (and the
+    modules defining them), which the window's start does not need."""
     parser = _Parser(prog="cmrc", description=_(
         "CMRC Desktop — offline evaluation of clinical research centres."))
     parser.add_argument("--version", action="version", version=f"cmrc {__version__}",
@@ -176,6 +178,8 @@ def build_parser() -> argparse.ArgumentParser:
     from cmrc_desktop import cli_gui
 
     cli_gui.add_gui_command(sub)
+    if only_gui:
+        return parser
 
     scheme = sub.add_parser("scheme", help=_("check and list evaluation schemes"))
     scheme_sub = scheme.add_subparsers(dest="scheme_command", required=True,
@@ -211,6 +215,16 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _starts_the_window(argv: list[str]) -> bool:
+    """``cmrc``, ``cmrc gui …`` or ``cmrc --lang en``: the window, not another command
+    and not the help listing every command."""
+    if {"-h", "--help"} & set(argv):
+        return False
+    words = [a for i, a in enumerate(argv) if not a.startswith("-")
+             and not (i and argv[i - 1] == "--lang")]
+    return not words or words[0] == "gui"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     lang = None
@@ -223,7 +237,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from cmrc_desktop.argparse_zh import translate_argparse
 
     translate_argparse()
-    parser = build_parser()
+    parser = build_parser(only_gui=_starts_the_window(argv))
     try:
         args = parser.parse_args(argv)
     except SystemExit as exc:

@@ -61,7 +61,7 @@ def open_db(path: str | Path, *, read_only: bool = False) -> sqlite_utils.Databa
     try:
         is_new = _inspect(conn, path, SCHEMA_VERSION)
         _configure(conn, path, is_new)
-        db = sqlite_utils.Database(conn)
+        db = _database(conn)
         _migrate(db, path)
     except BaseException:
         conn.close()
@@ -103,7 +103,14 @@ def _open_read_only(path: Path) -> sqlite_utils.Database:
     except BaseException:
         conn.close()
         raise
-    return sqlite_utils.Database(conn)
+    return _database(conn)
+
+
+def _database(conn: sqlite3.Connection) -> sqlite_utils.Database:
+    """sqlite-utils over our connection, without its plugins: a workspace is evidence,
+    and no package that happens to be installed may register functions on its
+    connection (finding the plugins also cost a fifth of the window's start-up)."""
+    return sqlite_utils.Database(conn, execute_plugins=False)
 
 
 def set_writable(db: sqlite_utils.Database, writable: bool) -> None:

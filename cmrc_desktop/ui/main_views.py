@@ -43,6 +43,11 @@ from cmrc_desktop.ui.settings import Settings
 ID_ROLE = Qt.ItemDataRole.UserRole + 1      # the row's id (centre, expert, "C/E" pair)
 SORT_ROLE = Qt.ItemDataRole.UserRole + 2    # a value that sorts right (numbers as numbers)
 RESIZE_PRECISION = 0
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole)
+_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
+_ALIGNMENT = int(Qt.ItemDataRole.TextAlignmentRole)
+_DECORATION = int(Qt.ItemDataRole.DecorationRole)
+_NUMERIC_ALIGNMENT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 
 
 # -- a read-only table of records -------------------------------------------------------
@@ -109,20 +114,21 @@ class RecordTableModel(QAbstractTableModel):
 
     def data(self, index: QModelIndex | QPersistentModelIndex,
              role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or index.parent().isValid():
-            return None
+        # Qt asks for eight roles of every cell each time it measures a row, thousands of
+        # calls as a window first shows: plain int roles, the usual ones first.
         row, column = index.row(), index.column()
-        if not (0 <= row < len(self._rows) and 0 <= column < len(self._columns)):
+        if not (0 <= row < len(self._rows) and 0 <= column < len(self._columns)) \
+                or not index.isValid():
             return None
-        if role == Qt.ItemDataRole.DisplayRole:
+        if role == _DISPLAY:
             return self._rows[row][column]
-        if role == Qt.ItemDataRole.ToolTipRole:
+        if role == _TOOLTIP:
             return self._tips[row][column] or None
-        if role == Qt.ItemDataRole.TextAlignmentRole and self._columns[column].numeric:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.DecorationRole and self._columns[column].toned \
-                and self._tones[row]:
-            return theme.dot_icon(self._tones[row])
+        if role == _ALIGNMENT:
+            return _NUMERIC_ALIGNMENT if self._columns[column].numeric else None
+        if role == _DECORATION:
+            tone = self._tones[row]
+            return theme.dot_icon(tone) if tone and self._columns[column].toned else None
         if role == ID_ROLE:
             return self._ids[row]
         if role == SORT_ROLE:

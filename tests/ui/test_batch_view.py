@@ -104,7 +104,7 @@ def test_a_sheet_back_in_draft_is_no_longer_counted_received(view, secretary, wi
 def test_the_scheme_viewer_lists_dimensions_then_their_indicators(view, secretary):
     scheme = builtin_scheme("sd-perf-5d")
     model = view.table.model()
-    assert model is view.proxy and view.proxy.sourceModel() is view.model
+    assert model is view.model
     assert model.rowCount() == len(scheme.dimensions) + len(scheme.indicators)
     expected_ids = []
     for dimension in scheme.dimensions:
@@ -174,17 +174,17 @@ def test_an_automatic_indicator_gets_a_dot_in_the_view(qtbot, secretary):
         view = BatchView(ws)
         qtbot.addWidget(view)
         view.model.set_scheme(parse_scheme(AUTOMATIC_SCHEME))
-        dot = view.proxy.index(1, COL_SCORED_BY).data(Qt.ItemDataRole.DecorationRole)
+        dot = view.model.index(1, COL_SCORED_BY).data(Qt.ItemDataRole.DecorationRole)
         assert dot is not None and not dot.isNull()
-        assert view.proxy.index(2, COL_SCORED_BY).data(Qt.ItemDataRole.DecorationRole) is None
+        assert view.model.index(2, COL_SCORED_BY).data(Qt.ItemDataRole.DecorationRole) is None
 
 
 def test_the_models_pass_the_model_tester(qtmodeltester, view, window, application):
-    for model in (view.model, view.proxy, view.grades, view.vetoes, view.checks):
+    for model in (view.model, view.grades, view.vetoes, view.checks):
         qtmodeltester.check(model)
     window.load_workspace(application)
     view = window.current_view()
-    for model in (view.model, view.proxy, view.grades, view.vetoes, view.checks):
+    for model in (view.model, view.grades, view.vetoes, view.checks):
         qtmodeltester.check(model)
 
 

@@ -25,18 +25,20 @@ from cmrc_desktop.exchange.scheme_text import (
     quota_text,
 )
 from cmrc_desktop.i18n import _, ngettext
+from cmrc_desktop.ui import theme
 from cmrc_desktop.ui.main_views import Column, RecordTableModel
 
 COL_INDICATOR, COL_POINTS, COL_STEP, COL_SCORED_BY, COL_GUIDANCE = range(5)
 SCORED_BY_ROLE = Qt.ItemDataRole.UserRole + 10   # "automatic" | "experts" | None (a dimension)
 AUTOMATIC, EXPERTS = "automatic", "experts"
+_FONT = int(Qt.ItemDataRole.FontRole)
 INDENT = "\u2003"                                  # an em space before an indicator's id
 
 INDICATOR_COLUMNS = (
     Column(lambda: _("Indicator")),
     Column(lambda: _("Points"), numeric=True),
     Column(lambda: _("Step"), numeric=True),
-    Column(lambda: _("Scored by")),
+    Column(lambda: _("Scored by"), toned=True),    # a dot for an automatic indicator
     Column(lambda: _("Scoring guidance")),
 )
 GRADE_COLUMNS = (Column(lambda: _("Grade")), Column(lambda: _("Minimum score"), numeric=True),
@@ -86,19 +88,19 @@ class SchemeIndicatorsModel(RecordTableModel):
                 scored_by.append(AUTOMATIC if automatic else EXPERTS)
         self._dimension_rows = frozenset(dimension_rows)
         self._scored_by = scored_by
-        self.set_rows(ids, rows, tips=tips)
+        self.set_rows(ids, rows, tips=tips,
+                      tones=[theme.INFO if s == AUTOMATIC else None for s in scored_by])
 
     def is_dimension(self, row: int) -> bool:
         return row in self._dimension_rows
 
     def data(self, index: QModelIndex | QPersistentModelIndex,
              role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role == Qt.ItemDataRole.FontRole:
+        if role == _FONT:
             return self._bold if index.isValid() and index.row() in self._dimension_rows \
-                and not index.parent().isValid() else None
+                else None
         if role == SCORED_BY_ROLE:
-            valid = index.isValid() and not index.parent().isValid() \
-                and 0 <= index.row() < len(self._scored_by)
+            valid = index.isValid() and 0 <= index.row() < len(self._scored_by)
             return self._scored_by[index.row()] if valid else None
         return super().data(index, role)
 

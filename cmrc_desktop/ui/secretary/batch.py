@@ -33,7 +33,7 @@ from cmrc_desktop.domain.workspace import Batch, label
 from cmrc_desktop.i18n import _, ngettext
 from cmrc_desktop.services.workspace import Workspace
 from cmrc_desktop.ui import tasks, theme
-from cmrc_desktop.ui.main_views import MainView, RecordTableModel, ToneProxyModel
+from cmrc_desktop.ui.main_views import MainView, RecordTableModel
 from cmrc_desktop.ui.models import scheme_indicators as si
 from cmrc_desktop.ui.prompts import Prompts
 from cmrc_desktop.ui.settings import Settings
@@ -66,10 +66,7 @@ class BatchView(MainView):
         self.tool_bar().addAction(self.action_print)
 
         self.model = si.SchemeIndicatorsModel(self)
-        tones = {si.AUTOMATIC: theme.INFO}
-        self.proxy = ToneProxyModel(si.COL_SCORED_BY, si.SCORED_BY_ROLE, tones.get, self)
-        self.proxy.setSourceModel(self.model)
-        self.table.setModel(self.proxy)
+        self.table.setModel(self.model)
         self.table.setSortingEnabled(False)        # the scheme's order is the order
         self.table.setWordWrap(True)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
