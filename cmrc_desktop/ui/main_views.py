@@ -116,9 +116,8 @@ class RecordTableModel(QAbstractTableModel):
              role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         # Qt asks for eight roles of every cell each time it measures a row, thousands of
         # calls as a window first shows: plain int roles, the usual ones first.
-        row, column = index.row(), index.column()
-        if not (0 <= row < len(self._rows) and 0 <= column < len(self._columns)) \
-                or not index.isValid():
+        row, column = index.row(), index.column()     # -1, -1 for an invalid index
+        if not (0 <= row < len(self._rows) and 0 <= column < len(self._columns)):
             return None
         if role == _DISPLAY:
             return self._rows[row][column]
