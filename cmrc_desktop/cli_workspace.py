@@ -41,7 +41,7 @@ def cmd_batch_create(args: argparse.Namespace) -> int:
     from cmrc_desktop.services.workspace import create_workspace
 
     scheme = resolve_scheme(args.scheme)
-    password = get_password(args.password_file, prompt=_("Password for the batch key"),
+    password = get_password(args.password_file, prompt=_("Batch password"),
                             confirm=True)
     check_new_password(password)
     ws = create_workspace(args.workspace, name=args.name, year=args.year,
@@ -157,6 +157,33 @@ def cmd_conflict_add(args: argparse.Namespace) -> int:
     with _open(args) as ws:
         declare_conflict(ws, args.expert, args.centre, args.reason)
     print(_("declared a conflict of interest: expert {expert}, centre {centre}").format(
+        expert=args.expert, centre=args.centre))
+    return EXIT_OK
+
+
+def _pair_with_reason(p: argparse.ArgumentParser) -> None:
+    _ws(p)
+    p.add_argument("--expert", required=True)
+    p.add_argument("--centre", required=True)
+    p.add_argument("--reason", required=True)
+
+
+def cmd_conflict_withdraw(args: argparse.Namespace) -> int:
+    from cmrc_desktop.services.panel import withdraw_conflict
+
+    with _open(args) as ws:
+        withdraw_conflict(ws, args.expert, args.centre, args.reason)
+    print(_("withdrew the declared conflict of interest: expert {expert}, centre {centre}")
+          .format(expert=args.expert, centre=args.centre))
+    return EXIT_OK
+
+
+def cmd_unassign(args: argparse.Namespace) -> int:
+    from cmrc_desktop.services.panel import unassign
+
+    with _open(args) as ws:
+        unassign(ws, args.expert, args.centre, reason=args.reason)
+    print(_("expert {expert} no longer scores centre {centre}").format(
         expert=args.expert, centre=args.centre))
     return EXIT_OK
 
@@ -401,14 +428,15 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     _ws(p)
     p.set_defaults(handler=cmd_expert_list)
 
-    conflict = sub.add_parser("conflict", help=_("declare conflicts of interest"))
+    conflict = sub.add_parser("conflict", help=_("declare or withdraw conflicts of interest"))
     csub = conflict.add_subparsers(dest="conflict_command", required=True)
     p = csub.add_parser("add", help=_("declare a conflict of interest with its reason"))
-    _ws(p)
-    p.add_argument("--expert", required=True)
-    p.add_argument("--centre", required=True)
-    p.add_argument("--reason", required=True)
+    _pair_with_reason(p)
     p.set_defaults(handler=cmd_conflict_add)
+    p = csub.add_parser("withdraw", help=_("withdraw a declared conflict of interest, with "
+                                           "the reason"))
+    _pair_with_reason(p)
+    p.set_defaults(handler=cmd_conflict_withdraw)
 
     p = sub.add_parser("assign", help=_("assign experts to centres"))
     _ws(p)
@@ -418,6 +446,10 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--all", action="store_true", help=_("every expert on every centre "
                                                         "without a conflict"))
     p.set_defaults(handler=cmd_assign)
+
+    p = sub.add_parser("unassign", help=_("take an expert off a centre, with the reason"))
+    _pair_with_reason(p)
+    p.set_defaults(handler=cmd_unassign)
 
     score = sub.add_parser("score", help=_("record scores"))
     ssub = score.add_subparsers(dest="score_command", required=True)

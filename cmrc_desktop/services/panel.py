@@ -170,15 +170,26 @@ def _detect(ws: Workspace, *, expert_ids: set[str] | None = None) -> list[Confli
     return added
 
 
-def declare_conflict(ws: Workspace, expert_id: str, centre_id: str, reason: str) -> Conflict:
-    """Record a declared conflict; an assignment of the pair that has no scores is removed."""
+def _required(reason: str | None, missing: str) -> str:
+    """The reason an audited change needs, trimmed; ``missing`` when there is none."""
     reason = (reason or "").strip()
     if not reason:
-        raise InputError(_("a declared conflict of interest needs a reason"), field="reason")
+        raise InputError(missing, field="reason")
+    return reason
+
+
+def _known_pair(db, expert_id: str, centre_id: str) -> None:
+    """``NotFoundError`` naming the expert or the centre that does not exist."""
+    expert_repo.get_expert(db, expert_id)
+    centre_repo.get_centre(db, centre_id)
+
+
+def declare_conflict(ws: Workspace, expert_id: str, centre_id: str, reason: str) -> Conflict:
+    """Record a declared conflict; an assignment of the pair that has no scores is removed."""
+    reason = _required(reason, _("a declared conflict of interest needs a reason"))
     db = ws.db
     with db.atomic():
-        expert_repo.get_expert(db, expert_id)
-        centre_repo.get_centre(db, centre_id)
+        _known_pair(db, expert_id, centre_id)
         if expert_repo.is_assigned(db, expert_id, centre_id):
             if _has_scores(db, expert_id, centre_id):
                 raise InputError(_(
@@ -198,13 +209,39 @@ def declare_conflict(ws: Workspace, expert_id: str, centre_id: str, reason: str)
     return conflict
 
 
+def withdraw_conflict(ws: Workspace, expert_id: str, centre_id: str, reason: str) -> Conflict:
+    """Withdraw a declared conflict of interest (declared by mistake, or no longer true),
+    saying why; returns the withdrawn one. A detected conflict follows the institutions
+    and networks and goes only when they change (``detect_conflicts``). The pair is not
+    assigned again by this: the secretary decides that."""
+    reason = _required(reason, _("say why the conflict of interest is withdrawn"))
+    db = ws.db
+    with db.atomic():
+        _known_pair(db, expert_id, centre_id)
+        conflicts = expert_repo.conflicts_of(db, expert_id, centre_id)
+        declared = next((c for c in conflicts if c.kind == ConflictKind.DECLARED), None)
+        if declared is None:
+            if conflicts:
+                raise InputError(_(
+                    "the conflict of interest of expert {expert} with centre {centre} was "
+                    "detected from their institutions, not declared; it goes when the "
+                    "institution or the centre's network changes").format(
+                        expert=expert_id, centre=centre_id))
+            raise InputError(_("expert {expert} has no declared conflict of interest with "
+                               "centre {centre}").format(expert=expert_id, centre=centre_id))
+        expert_repo.remove_conflict(db, expert_id, centre_id, ConflictKind.DECLARED)
+        audit.append(db, actor=ws.actor, action="conflict.withdraw",
+                     entity="conflict:declared", centre_id=centre_id, expert_id=expert_id,
+                     old=declared.reason, reason=reason)
+    return declared
+
+
 # -- assignments ------------------------------------------------------------------------
 def assign(ws: Workspace, expert_id: str, centre_id: str) -> None:
     """Assign an expert to score a centre; assigning again does nothing."""
     db = ws.db
     with db.atomic():
-        expert_repo.get_expert(db, expert_id)
-        centre_repo.get_centre(db, centre_id)
+        _known_pair(db, expert_id, centre_id)
         conflicts = expert_repo.conflicts_of(db, expert_id, centre_id)
         if conflicts:
             reasons = "; ".join(_(c.reason) for c in conflicts if c.reason) or "—"
@@ -218,19 +255,20 @@ def assign(ws: Workspace, expert_id: str, centre_id: str) -> None:
                      centre_id=centre_id, expert_id=expert_id)
 
 
-def unassign(ws: Workspace, expert_id: str, centre_id: str, *, reason: str = "") -> None:
-    """Take an expert off a centre; refused once the expert has scored it."""
+def unassign(ws: Workspace, expert_id: str, centre_id: str, *, reason: str) -> None:
+    """Take an expert off a centre, saying why (the audit row keeps it); refused once the
+    expert has scored it."""
+    reason = _required(reason, _("say why the assignment is removed"))
     db = ws.db
     with db.atomic():
-        expert_repo.get_expert(db, expert_id)
-        centre_repo.get_centre(db, centre_id)
+        _known_pair(db, expert_id, centre_id)
         if not expert_repo.is_assigned(db, expert_id, centre_id):
             return
         if _has_scores(db, expert_id, centre_id):
             raise InputError(_("expert {expert} has already entered scores for centre "
                                "{centre}; the assignment cannot be removed while they "
                                "stand").format(expert=expert_id, centre=centre_id))
-        _remove_assignment(ws, expert_id, centre_id, reason=reason.strip())
+        _remove_assignment(ws, expert_id, centre_id, reason=reason)
 
 
 def auto_assign(ws: Workspace, per_centre: int | None = None) -> dict[str, list[str]]:

@@ -1,6 +1,6 @@
 """The Experts view: the panel table, the selected expert's conflicts with their reasons
 and kinds, and its actions — add an expert (with the batch password, in the background),
-declare a conflict (reason required), detect conflicts — each written with its audit row."""
+declare a conflict and withdraw a declared one (reason required), detect conflicts — each written with its audit row."""
 
 from __future__ import annotations
 
@@ -11,7 +11,11 @@ from cmrc_desktop.domain.workspace import ConflictKind, Expert
 from cmrc_desktop.services import keyring
 from cmrc_desktop.storage import audit, expert_repo
 from cmrc_desktop.ui.dialogs.expert_add import AddExpertDialog
-from cmrc_desktop.ui.dialogs.expert_conflict import DeclareConflictDialog, chosen_id
+from cmrc_desktop.ui.dialogs.expert_conflict import (
+    DeclareConflictDialog,
+    WithdrawConflictDialog,
+    chosen_id,
+)
 from cmrc_desktop.ui.dialogs.package_export import PackageExportDialog
 from cmrc_desktop.ui.models.experts import (
     COL_ASSIGNED,
@@ -174,6 +178,34 @@ def test_declare_a_conflict_needs_a_reason_and_is_audited(view, ws):
     assert (entry.expert_id, entry.centre_id, entry.actor) == ("E05", "C002", "secretary-test")
     assert view.selected_expert() == "E05"
     assert "Declared" in row_texts(view.conflicts_model, COL_KIND)
+
+
+def test_only_a_declared_conflict_can_be_withdrawn_with_a_reason(view, ws):
+    view.select_expert("E02")
+    table = view.conflicts_table
+    assert not view.withdraw_action.isEnabled()                # nothing selected below
+    table.setCurrentIndex(view.conflicts_model.index(0, 0))    # detected: follows the data
+    assert not view.withdraw_action.isEnabled()
+    table.setCurrentIndex(view.conflicts_model.index(1, 0))    # declared
+    assert view.withdraw_action.isEnabled()
+    view.withdraw_action.trigger()
+    dialog = view.dialog
+    assert isinstance(dialog, WithdrawConflictDialog)
+    assert "E02 周敏" in dialog.ui.intro.text() and "C003" in dialog.ui.intro.text()
+    dialog.ui.button_box.accepted.emit()
+    assert dialog.isVisible() and dialog.ui.error_label.text().startswith("Reason: ")
+    assert len(expert_repo.conflicts_of(ws.db, "E02", "C003")) == 2
+    dialog.reason_edit.setText("误登记，应为另一中心")
+    dialog.ui.button_box.accepted.emit()
+    assert not dialog.isVisible()
+    assert [c.kind for c in expert_repo.conflicts_of(ws.db, "E02", "C003")] == [
+        ConflictKind.AUTO]
+    entry = audit.entries(ws.db, action="conflict.withdraw")[-1]
+    assert (entry.expert_id, entry.centre_id, entry.reason) == ("E02", "C003",
+                                                               "误登记，应为另一中心")
+    assert view.selected_expert() == "E02"
+    assert row_texts(view.conflicts_model, COL_KIND) == ["Detected"]
+    assert not view.withdraw_action.isEnabled()
 
 
 def test_declaring_a_conflict_on_a_scored_pair_is_refused_in_the_dialog(view, ws):

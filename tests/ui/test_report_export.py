@@ -80,7 +80,7 @@ def test_a_missing_password_or_a_file_for_a_folder_is_refused_before_starting(
     dialog.load(tmp_path / "report", "")
     assert dialog.start() is False
     assert dialog.status_label.text() == (
-        "Password: type the password of the batch key: it signs the report")
+        "Batch password: needed, the batch key signs the report")
     assert dialog.task is None
     afile = tmp_path / "a-file.txt"
     afile.write_text("x", "utf-8")

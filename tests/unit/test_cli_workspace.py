@@ -95,3 +95,38 @@ def test_demo_command_prints_where_the_workspace_is(tmp_path):
     proc = run_cmrc("grade", "--workspace", str(tmp_path / "demo" / "secretary"))
     assert proc.returncode == 0
     assert len(json.loads(proc.stdout)["centres"]) == 3
+
+
+def test_a_declared_conflict_is_withdrawn_and_an_assignment_removed_with_reasons(
+        tmp_path, capsys):
+    ws = str(tmp_path / "batch")
+    assert cmrc(capsys, "batch", "create", "--workspace", ws, "--name", "2026年度绩效评估",
+                "--year", "2026")[0] == 0
+    assert cmrc(capsys, "import", "centres", "--workspace", ws,
+                str(template(tmp_path, [HEART])))[0] == 0
+    assert cmrc(capsys, "expert", "add", "--workspace", ws, "--id", "E2", "--name", "专家2",
+                "--institution", "某医科大学2")[0] == 0
+    assert cmrc(capsys, "conflict", "add", "--workspace", ws, "--expert", "E2", "--centre",
+                "C001", "--reason", "登记错误的回避")[0] == 0
+
+    code, _out, err = cmrc(capsys, "conflict", "withdraw", "--workspace", ws, "--expert",
+                           "E2", "--centre", "C001", "--reason", "  ")
+    assert code == 2 and "say why the conflict of interest is withdrawn" in err
+    code, out, err = cmrc(capsys, "conflict", "withdraw", "--workspace", ws, "--expert",
+                          "E2", "--centre", "C001", "--reason", "误登记")
+    assert code == 0, err
+    assert "withdrew the declared conflict of interest: expert E2, centre C001" in out
+    code, _out, err = cmrc(capsys, "conflict", "withdraw", "--workspace", ws, "--expert",
+                           "E2", "--centre", "C001", "--reason", "误登记")
+    assert code == 2 and "has no declared conflict of interest" in err
+
+    assert cmrc(capsys, "assign", "--workspace", ws, "--expert", "E2", "--centre",
+                "C001")[0] == 0
+    code, _out, err = cmrc(capsys, "unassign", "--workspace", ws, "--expert", "E2",
+                           "--centre", "C001", "--reason", "")
+    assert code == 2 and "say why the assignment is removed" in err
+    code, out, err = cmrc(capsys, "unassign", "--workspace", ws, "--expert", "E2",
+                          "--centre", "C001", "--reason", "出差")
+    assert code == 0 and "expert E2 no longer scores centre C001" in out, err
+    code, out, _err = cmrc(capsys, "audit", "--workspace", ws, "--kind", "conflict.withdraw")
+    assert code == 0 and "误登记" in out

@@ -70,3 +70,15 @@ def test_default_language_is_chinese(monkeypatch):
 @pytest.mark.parametrize("alias", ["zh", "zh-CN", "zh_cn"])
 def test_language_aliases(alias):
     assert i18n.set_language(alias) == "zh_CN"
+
+
+def test_the_batch_password_has_one_chinese_name():
+    """One name per idea: the password that protects the batch key is 评估批次密码 in
+    every dialog, prompt and message (it was also 批次密钥密码 in the report dialog)."""
+    with PO.open("rb") as fh:
+        catalog = read_po(fh)
+    named = [m for m in catalog if m.id and "batch password" in str(m.id).lower()]
+    assert len(named) >= 4
+    assert [m.id for m in named if "评估批次密码" not in m.string] == []
+    assert [m.id for m in catalog
+            if m.id and re.search("批次密钥(的)?密码", str(m.string))] == []

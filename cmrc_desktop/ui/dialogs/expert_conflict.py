@@ -15,6 +15,7 @@ from cmrc_desktop.domain.errors import CmrcError, InputError
 from cmrc_desktop.i18n import _
 from cmrc_desktop.services.workspace import Workspace
 from cmrc_desktop.storage import centre_repo, expert_repo
+from cmrc_desktop.ui.dialogs.expert_assignment import PairReasonDialog
 from cmrc_desktop.ui.dialogs.expert_form import DialogForm
 from cmrc_desktop.ui.dialogs.task_dialog import TaskDialog
 
@@ -113,3 +114,33 @@ class DeclareConflictDialog(TaskDialog):
             return
         self.accept()
         self.conflict_declared.emit(expert_id, centre_id)
+
+
+class WithdrawConflictDialog(PairReasonDialog):
+    """Withdraw a declared conflict of interest, with the reason
+    (``services.panel.withdraw_conflict``, as ``cmrc conflict withdraw``). The pair is not
+    assigned again by this; the assignment matrix does that.
+
+    Signals:
+        conflict_withdrawn(str, str) — expert id, centre id, once withdrawn
+    """
+
+    conflict_withdrawn = Signal(str, str)
+
+    def __init__(self, ws: Workspace, expert_id: str, centre_id: str,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(
+            ws, expert_id, centre_id, parent, title=_("Withdraw a conflict of interest"),
+            intro=_("The conflict of interest declared between expert {expert} and centre "
+                    "{centre} is withdrawn; the expert may then be assigned to the centre."),
+            ok_text=_("Withdraw"),
+            placeholder=_("recorded in the audit log, e.g. declared for the wrong centre"),
+            missing=_("say why the conflict of interest is withdrawn"))
+
+    def apply(self, reason: str) -> None:
+        from cmrc_desktop.services.panel import withdraw_conflict
+
+        withdraw_conflict(self.ws, self.expert_id, self.centre_id, reason)
+
+    def applied(self) -> None:
+        self.conflict_withdrawn.emit(self.expert_id, self.centre_id)

@@ -132,7 +132,7 @@ class ReportExportDialog(QDialog):
 
         form = QFormLayout()
         form.addRow(_("Folder:"), folder_row)
-        form.addRow(_("Batch key password:"), self.password_edit)
+        form.addRow(_("Batch password:"), self.password_edit)
         layout = QVBoxLayout(self)
         layout.addWidget(self.intro_label)
         layout.addSpacing(4)
@@ -160,8 +160,8 @@ class ReportExportDialog(QDialog):
             raise InputError(_("this is a file, not a folder"), field=_("Folder"))
         password = self.password_edit.text()
         if not password:
-            raise InputError(_("type the password of the batch key: it signs the report"),
-                             field=_("Password"))
+            raise InputError(_("needed, the batch key signs the report"),
+                             field=_("Batch password"))
         return ReportRequest(self.ws.folder, self.ws.actor, folder, password)
 
     def start(self) -> bool:

@@ -2,7 +2,7 @@
 and conflicts of interest; below it, the conflicts of the selected expert with their
 reasons and whether they were detected from the data or declared.
 
-Tool bar: add an expert, declare a conflict, detect conflicts again, export panel
+Tool bar: add an expert, declare a conflict, withdraw a declared one, detect conflicts again, export panel
 packages (of the selected expert or of all). Every action is a call to
 ``services.panel`` / ``services.packages``, as the command line makes it.
 """
@@ -26,7 +26,13 @@ from cmrc_desktop.i18n import _, ngettext
 from cmrc_desktop.services.workspace import Workspace
 from cmrc_desktop.ui import theme
 from cmrc_desktop.ui.main_views import MainView
-from cmrc_desktop.ui.models.experts import COL_INSTITUTION, ConflictsModel, ExpertsModel
+from cmrc_desktop.ui.models.experts import (
+    COL_INSTITUTION,
+    ID_ROLE,
+    KIND_ROLE,
+    ConflictsModel,
+    ExpertsModel,
+)
 from cmrc_desktop.ui.prompts import Prompts, error_text
 from cmrc_desktop.ui.settings import Settings
 
@@ -51,6 +57,8 @@ class ExpertsView(MainView):
         self._build_conflicts_panel()
         self.table.selectionModel().currentRowChanged.connect(
             self._on_table_current_row_changed)
+        self.conflicts_table.selectionModel().currentRowChanged.connect(
+            self._on_conflicts_current_row_changed)
         self._update_actions()
 
     def _build_tool_bar(self) -> None:
@@ -69,6 +77,10 @@ class ExpertsView(MainView):
         self.declare_action = action(_("Declare conflict…"), "action_declare_conflict",
                                      self._on_declare_action_triggered,
                                      _("Record a conflict of interest with its reason"))
+        self.withdraw_action = action(
+            _("Withdraw conflict…"), "action_withdraw_conflict",
+            self._on_withdraw_action_triggered,
+            _("Withdraw the declared conflict of interest selected below, with the reason"))
         self.detect_action = action(
             _("Detect conflicts"), "action_detect_conflicts", self._on_detect_action_triggered,
             _("Compare every expert's institution with every centre's host and network"))
@@ -188,8 +200,18 @@ class ExpertsView(MainView):
         if conflicts:
             self.conflicts_table.resizeColumnsToContents()
 
+    def selected_conflict(self) -> tuple[str, str] | None:
+        """(expert, centre) of the declared conflict selected in the lower table."""
+        expert_id = self.selected_expert()
+        index = self.conflicts_table.currentIndex()
+        if expert_id is None or not index.isValid() or self.conflicts_table.isHidden() \
+                or index.data(KIND_ROLE) != str(ConflictKind.DECLARED):
+            return None
+        return expert_id, index.data(ID_ROLE)
+
     def _update_actions(self) -> None:
         self.declare_action.setEnabled(self.model.rowCount() > 0)
+        self.withdraw_action.setEnabled(self.selected_conflict() is not None)
         self.export_action.setEnabled(self._assigned_any)
 
     # -- actions -------------------------------------------------------------------------
@@ -223,6 +245,17 @@ class ExpertsView(MainView):
     def _on_conflict_declared(self, expert_id: str, _centre_id: str) -> None:
         self.refresh()
         self.select_expert(expert_id)
+
+    @Slot()
+    def _on_withdraw_action_triggered(self) -> None:
+        from cmrc_desktop.ui.dialogs.expert_conflict import WithdrawConflictDialog
+
+        pair = self.selected_conflict()
+        if pair is None:
+            return
+        dialog = WithdrawConflictDialog(self.ws, *pair, self)
+        dialog.conflict_withdrawn.connect(self._on_conflict_declared)
+        self._open(dialog)
 
     @Slot()
     def _on_detect_action_triggered(self) -> None:
@@ -271,3 +304,9 @@ class ExpertsView(MainView):
     def _on_table_current_row_changed(self, _current: QModelIndex,
                                       _previous: QModelIndex) -> None:
         self._show_conflicts()
+        self._update_actions()
+
+    @Slot(QModelIndex, QModelIndex)
+    def _on_conflicts_current_row_changed(self, _current: QModelIndex,
+                                          _previous: QModelIndex) -> None:
+        self._update_actions()

@@ -28,6 +28,7 @@ from cmrc_desktop.services.panel import (
     panel_counts,
     same_institution,
     unassign,
+    withdraw_conflict,
 )
 from cmrc_desktop.services.scoring import record_score
 from cmrc_desktop.services.workspace import Workspace
@@ -204,6 +205,54 @@ def test_unassign_an_unscored_pair(heart: Workspace) -> None:
     unassign(heart, "E1", "C1", reason="出差")
     assert assignments(heart) == []
     assert audit.entries(heart.db, action="assignment.remove")[0].reason == "出差"
+
+
+def test_unassign_needs_a_reason_like_the_dialog(heart: Workspace) -> None:
+    add_expert(heart, Expert("E1", "王五", "北京协和医院"))
+    assign(heart, "E1", "C1")
+    for reason in ("", "   "):
+        with pytest.raises(InputError, match="say why the assignment is removed"):
+            unassign(heart, "E1", "C1", reason=reason)
+    assert assignments(heart) == [("E1", "C1")]
+    assert audit.entries(heart.db, action="assignment.remove") == []
+
+
+def test_a_declared_conflict_is_withdrawn_with_its_reason_and_the_pair_can_be_assigned(
+        heart: Workspace) -> None:
+    add_expert(heart, Expert("E1", "王五", "北京协和医院"))
+    declare_conflict(heart, "E1", "C1", "误报：与另一中心混淆")
+    with pytest.raises(InputError, match="conflict of interest"):
+        assign(heart, "E1", "C1")
+    with pytest.raises(InputError, match="say why the conflict of interest is withdrawn"):
+        withdraw_conflict(heart, "E1", "C1", " ")
+    assert len(expert_repo.list_conflicts(heart.db)) == 1
+
+    withdrawn = withdraw_conflict(heart, "E1", "C1", "登记错误")
+
+    assert withdrawn.reason == "误报：与另一中心混淆"
+    assert expert_repo.list_conflicts(heart.db) == []
+    entry = audit.entries(heart.db, action="conflict.withdraw")[0]
+    assert (entry.expert_id, entry.centre_id, entry.old, entry.reason) == (
+        "E1", "C1", "误报：与另一中心混淆", "登记错误")
+    assert assignments(heart) == []          # not assigned again by itself
+    assign(heart, "E1", "C1")
+    assert assignments(heart) == [("E1", "C1")]
+
+
+def test_a_detected_conflict_cannot_be_withdrawn_and_a_missing_one_is_named(
+        heart: Workspace) -> None:
+    add_expert(heart, Expert("E1", "王五", "山东大学齐鲁医院"))   # C1's host: detected
+    add_expert(heart, Expert("E2", "赵六", "北京协和医院"))
+    with pytest.raises(InputError, match="detected from their institutions"):
+        withdraw_conflict(heart, "E1", "C1", "不认可")
+    with pytest.raises(InputError, match="expert E2 has no declared conflict of interest "
+                                         "with centre C1"):
+        withdraw_conflict(heart, "E2", "C1", "不认可")
+    with pytest.raises(NotFoundError):
+        withdraw_conflict(heart, "E9", "C1", "不认可")
+    assert [(c.expert_id, c.kind) for c in expert_repo.list_conflicts(heart.db)] == [
+        ("E1", ConflictKind.AUTO)]
+    assert audit.entries(heart.db, action="conflict.withdraw") == []
 
 
 def test_a_conflict_detected_later_removes_an_unscored_assignment(heart: Workspace) -> None:
