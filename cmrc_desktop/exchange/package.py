@@ -69,6 +69,7 @@ from cmrc_desktop.domain.workspace import (
     Stage,
 )
 from cmrc_desktop.exchange.atomic_file import atomic_path
+from cmrc_desktop.exchange.input_file import reading
 from cmrc_desktop.exchange.safe_zip import (
     MAX_ENTRY,
     MAX_RATIO,
@@ -417,18 +418,10 @@ def _load(source: str | os.PathLike[str] | bytes, shown_as: str | None) -> tuple
         return shown_as or _("panel package"), bytes(source)
     path = Path(source)
     name = shown_as or path.name
-    try:
-        with open(path, "rb") as fh:
-            if os.fstat(fh.fileno()).st_size > MAX_FILE:
-                raise InputError(_("the file is too large to be a panel package"), file=name)
-            return name, fh.read(MAX_FILE + 1)
-    except FileNotFoundError:
-        raise InputError(_("the file does not exist"), file=name) from None
-    except IsADirectoryError:
-        raise InputError(_("this is a folder, not a panel package"), file=name) from None
-    except OSError as exc:
-        raise InputError(_("cannot read the file: {reason}").format(
-            reason=exc.strerror or exc), file=name) from None
+    with reading(name, _("this is a folder, not a panel package")), open(path, "rb") as fh:
+        if os.fstat(fh.fileno()).st_size > MAX_FILE:
+            raise InputError(_("the file is too large to be a panel package"), file=name)
+        return name, fh.read(MAX_FILE + 1)
 
 
 class _DuplicateKey(ValueError):

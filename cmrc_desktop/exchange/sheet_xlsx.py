@@ -50,6 +50,7 @@ from python_calamine import CalamineError, CalamineWorkbook, SheetVisibleEnum
 
 from cmrc_desktop.domain.errors import InputError
 from cmrc_desktop.domain.numbers import parse_decimal, plain
+from cmrc_desktop.exchange.input_file import reading
 from cmrc_desktop.exchange.safe_zip import inflate, shown
 from cmrc_desktop.exchange.sheet_content import SheetContent
 from cmrc_desktop.exchange.xlsx_safety import (
@@ -454,15 +455,8 @@ def _embed(wb: Workbook, payload: bytes, signature: bytes, chain: list[x509.Cert
 def read_sheet_xlsx(path: str | os.PathLike[str]) -> XlsxSheet:
     """Read a signed scoresheet workbook, or raise :class:`InputError` in plain words."""
     name = Path(path).name
-    try:
+    with reading(name, _("this is a folder, not an Excel workbook")):
         data = Path(path).read_bytes()
-    except FileNotFoundError:
-        raise InputError(_("the file does not exist"), file=name) from None
-    except IsADirectoryError:
-        raise InputError(_("this is a folder, not an Excel workbook"), file=name) from None
-    except OSError as exc:
-        raise InputError(_("cannot read the file: {reason}").format(
-            reason=exc.strerror or exc), file=name) from None
     return read_sheet_xlsx_bytes(data, name=name)
 
 

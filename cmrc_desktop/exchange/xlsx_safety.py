@@ -35,6 +35,7 @@ from cmrc_desktop.domain.errors import InputError
 from cmrc_desktop.domain.limits import MAX_CELL_TEXT
 from cmrc_desktop.domain.numbers import parse_decimal
 from cmrc_desktop.exchange.atomic_file import atomic_path
+from cmrc_desktop.exchange.input_file import reading
 from cmrc_desktop.exchange.safe_zip import DamagedArchive, MiB, NotAnArchive, SafeZip, shown
 from cmrc_desktop.i18n import _
 
@@ -85,16 +86,8 @@ def open_xlsx(path: str | os.PathLike[str], *, shown_as: str | None = None) -> C
     ``shown_as`` is the file name used in messages (defaults to the file's name).
     """
     name = shown_as or Path(path).name
-    try:
+    with reading(name, _("this is a folder, not an Excel workbook")):
         data = Path(path).read_bytes()
-    except FileNotFoundError:
-        raise InputError(_("the file does not exist"), file=name) from None
-    except IsADirectoryError:
-        raise InputError(_("this is a folder, not an Excel workbook"), file=name) from None
-    except OSError as exc:
-        raise InputError(
-            _("cannot read the file: {reason}").format(reason=exc.strerror or exc), file=name
-        ) from None
     if not data:
         raise InputError(
             _("the file is empty; expected an Excel workbook (.xlsx)"), file=name
