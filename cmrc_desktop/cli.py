@@ -10,12 +10,14 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import sqlite3
 import sys
 import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from cmrc_desktop import __version__
+from cmrc_desktop.disk_faults import disk_fault
 from cmrc_desktop.domain.errors import CmrcError, InputError, os_error_text
 from cmrc_desktop.i18n import _, set_language
 
@@ -225,6 +227,25 @@ def _starts_the_window(argv: list[str]) -> bool:
     return not words or words[0] == "gui"
 
 
+def _database_error_text(exc: sqlite3.Error) -> str:
+    """A write the workspace's database refused, in words: a full or failing disk, or a
+    read-only workspace, are the user's to fix; anything else is ours."""
+    fault = disk_fault(exc)
+    if fault == "full":
+        return _("the disk holding the workspace is full: the change in progress was not "
+                 "saved (what was saved before stays). Free some space and run the command "
+                 "again.")
+    if fault == "io":
+        return _("the disk holding the workspace could not be written (an input/output "
+                 "error): the change in progress was not saved. Check the disk and run the "
+                 "command again.")
+    if "readonly" in str(exc).lower():
+        return _("the workspace is read-only (its folder, file or disk cannot be written): "
+                 "nothing was changed")
+    return _("internal error: {kind}: {message} (set CMRC_DEBUG=1 for details)").format(
+        kind=type(exc).__name__, message=exc)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     lang = None
@@ -268,6 +289,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         if os.environ.get("CMRC_DEBUG"):
             traceback.print_exc()
         print(os_error_text(exc), file=sys.stderr)
+        return EXIT_USAGE
+    except sqlite3.Error as exc:
+        if os.environ.get("CMRC_DEBUG"):
+            traceback.print_exc()
+        print(_database_error_text(exc), file=sys.stderr)
         return EXIT_USAGE
     except Exception as exc:  # the last line of defence: never a bare traceback
         if os.environ.get("CMRC_DEBUG"):

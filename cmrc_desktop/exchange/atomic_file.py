@@ -10,8 +10,9 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-# "no space left on device" and "disk quota exceeded": for the user both mean a full disk
-DISK_FULL_ERRNOS = frozenset({errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)})
+from cmrc_desktop.disk_faults import DISK_FULL_ERRNOS
+
+__all__ = ["DISK_FULL_ERRNOS", "atomic_path"]
 
 
 @contextlib.contextmanager

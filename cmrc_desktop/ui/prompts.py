@@ -14,6 +14,7 @@ from collections.abc import Callable
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
+from cmrc_desktop.disk_faults import disk_fault
 from cmrc_desktop.domain.errors import CmrcError, os_error_text
 from cmrc_desktop.i18n import _
 
@@ -28,14 +29,13 @@ def error_text(exc: BaseException) -> str:
         return str(exc)
     if isinstance(exc, OSError) and exc.strerror:
         return os_error_text(exc)
-    if isinstance(exc, sqlite3.OperationalError):    # the database refused a write
-        reason = str(exc).lower()
-        if "readonly" in reason:
-            return _("Nothing was changed: the workspace is open read-only (the banner at the "
-                     "top of the window says why).")
-        if "disk is full" in reason:
+    if isinstance(exc, sqlite3.Error):    # the database refused a write
+        if disk_fault(exc) == "full":
             return _("Nothing was changed: the disk holding the workspace is full. Free some "
                      "space and try again.")
+        if "readonly" in str(exc).lower():
+            return _("Nothing was changed: the workspace is open read-only (the banner at the "
+                     "top of the window says why).")
     return _("internal error: {kind}: {message}").format(kind=type(exc).__name__,
                                                           message=exc)
 

@@ -130,3 +130,33 @@ def test_a_declared_conflict_is_withdrawn_and_an_assignment_removed_with_reasons
     assert code == 0 and "expert E2 no longer scores centre C001" in out, err
     code, out, _err = cmrc(capsys, "audit", "--workspace", ws, "--kind", "conflict.withdraw")
     assert code == 0 and "误登记" in out
+
+
+def test_a_full_disk_is_said_in_words_and_nothing_is_half_written(tmp_path, capsys,
+                                                                   monkeypatch):
+    """A real SQLITE_FULL: the workspace may not grow by a single page."""
+    from cmrc_desktop.services.workspace import open_workspace
+    from cmrc_desktop.storage import centre_repo, db
+
+    ws = str(tmp_path / "batch")
+    assert cmrc(capsys, "batch", "create", "--workspace", ws, "--name", "2026年度绩效评估",
+                "--year", "2026")[0] == 0
+    configure = db._configure
+
+    def no_room(conn, path, is_new):
+        configure(conn, path, is_new)
+        conn.execute("PRAGMA max_page_count = "
+                     f"{conn.execute('PRAGMA page_count').fetchone()[0]}")
+
+    monkeypatch.setattr(db, "_configure", no_room)
+    code, _out, err = cmrc(capsys, "import", "centres", "--workspace", ws,
+                           str(template(tmp_path, [
+                               {**HEART, "中心编号": f"C{n:03d}", "中心名称": f"第{n}中心"}
+                               for n in range(1, 201)])))
+    assert code == 2
+    assert err.strip() == ("the disk holding the workspace is full: the change in progress was "
+                           "not saved (what was saved before stays). Free some space and run "
+                           "the command again.")
+    monkeypatch.setattr(db, "_configure", configure)
+    with open_workspace(ws) as opened:
+        assert centre_repo.list_centres(opened.db) == []

@@ -9,27 +9,9 @@ value is still on screen and nothing else will save it.
 
 from __future__ import annotations
 
-import errno
-import sqlite3
-
-from cmrc_desktop.exchange.atomic_file import DISK_FULL_ERRNOS
+from cmrc_desktop.disk_faults import disk_fault as _fault
 from cmrc_desktop.i18n import _
 from cmrc_desktop.ui.prompts import error_text
-
-_SQLITE_PRIMARY = 0xFF   # an extended result code (SQLITE_IOERR_WRITE) keeps its primary here
-
-
-def _fault(exc: BaseException) -> str | None:
-    """"full", "io" or None."""
-    if isinstance(exc, sqlite3.Error):
-        code = (getattr(exc, "sqlite_errorcode", None) or 0) & _SQLITE_PRIMARY
-        return {sqlite3.SQLITE_FULL: "full", sqlite3.SQLITE_IOERR: "io"}.get(code)
-    if isinstance(exc, OSError):
-        if exc.errno in DISK_FULL_ERRNOS:
-            return "full"
-        if exc.errno == errno.EIO:
-            return "io"
-    return None
 
 
 def score_failure_text(exc: BaseException) -> str:
