@@ -15,13 +15,18 @@ import sqlite3
 DISK_FULL_ERRNOS = frozenset({errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)})
 
 _SQLITE_PRIMARY = 0xFF   # an extended result code (SQLITE_IOERR_WRITE) keeps its primary here
+_SQLITE_WORDS = (("database or disk is full", "full"), ("disk i/o error", "io"))
 
 
 def disk_fault(exc: BaseException) -> str | None:
     """"full", "io" or None."""
     if isinstance(exc, sqlite3.Error):
-        code = (getattr(exc, "sqlite_errorcode", None) or 0) & _SQLITE_PRIMARY
-        return {sqlite3.SQLITE_FULL: "full", sqlite3.SQLITE_IOERR: "io"}.get(code)
+        code = getattr(exc, "sqlite_errorcode", None)
+        if code is None:      # made by hand, not by SQLite: only its words are left
+            return next((fault for words, fault in _SQLITE_WORDS
+                         if words in str(exc).lower()), None)
+        return {sqlite3.SQLITE_FULL: "full",
+                sqlite3.SQLITE_IOERR: "io"}.get(code & _SQLITE_PRIMARY)
     if isinstance(exc, OSError):
         if exc.errno in DISK_FULL_ERRNOS:
             return "full"
