@@ -10,10 +10,6 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from cmrc_desktop.disk_faults import DISK_FULL_ERRNOS
-
-__all__ = ["DISK_FULL_ERRNOS", "atomic_path"]
-
 
 @contextlib.contextmanager
 def atomic_path(destination: str | Path) -> Iterator[Path]:

@@ -178,7 +178,7 @@ def _required(reason: str | None, missing: str) -> str:
     return reason
 
 
-def _known_pair(db, expert_id: str, centre_id: str) -> None:
+def _known_pair(db: Database, expert_id: str, centre_id: str) -> None:
     """``NotFoundError`` naming the expert or the centre that does not exist."""
     expert_repo.get_expert(db, expert_id)
     centre_repo.get_centre(db, centre_id)

@@ -17,9 +17,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
+from cmrc_desktop.disk_faults import disk_fault
 from cmrc_desktop.domain.errors import InputError, WorkspaceError
 from cmrc_desktop.domain.workspace import SheetState, SignedSheet
-from cmrc_desktop.exchange.atomic_file import DISK_FULL_ERRNOS, atomic_path
+from cmrc_desktop.exchange.atomic_file import atomic_path
 from cmrc_desktop.i18n import _
 from cmrc_desktop.scoring.builtin import catalog
 from cmrc_desktop.services.workspace import Workspace
@@ -178,7 +179,7 @@ def _write_failure(exc: OSError, path: Path) -> WorkspaceError:
     """A write that failed, in words that say what is left and what to do; named by
     the file meant (the temporary file beside it means nothing to the user)."""
     where = str(path)
-    if exc.errno in DISK_FULL_ERRNOS:
+    if disk_fault(exc) == "full":
         return WorkspaceError(_("the disk is full, so the sheet was not exported; the files "
                                 "exported before are unchanged. Free some space or choose "
                                 "another folder, then export again."), file=where)

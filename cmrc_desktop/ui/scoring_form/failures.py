@@ -9,14 +9,14 @@ value is still on screen and nothing else will save it.
 
 from __future__ import annotations
 
-from cmrc_desktop.disk_faults import disk_fault as _fault
+from cmrc_desktop.disk_faults import disk_fault
 from cmrc_desktop.i18n import _
 from cmrc_desktop.ui.prompts import error_text
 
 
 def score_failure_text(exc: BaseException) -> str:
     """Under a score or comment field: not saved, why, and how to save it again."""
-    fault = _fault(exc)
+    fault = disk_fault(exc)
     if fault == "full":
         return _("Not saved: the disk holding the workspace is full. The value stays here; "
                  "free some space on the disk, then press Enter in the field again.")
@@ -29,7 +29,7 @@ def score_failure_text(exc: BaseException) -> str:
 
 def opinion_failure_text(exc: BaseException) -> str:
     """Under the opinion: not saved, why, and how to save it again."""
-    fault = _fault(exc)
+    fault = disk_fault(exc)
     if fault == "full":
         return _("Not saved: the disk holding the workspace is full. The text stays here; "
                  "free some space on the disk, then click in the text and leave it again.")
