@@ -94,7 +94,14 @@ def cmd_sheet_sign(args: argparse.Namespace) -> int:
     from cmrc_desktop.services.sheets import sign_sheet
     from cmrc_desktop.storage import score_repo
 
-    png = Path(args.signature_image).read_bytes() if args.signature_image else None
+    png = None
+    if args.signature_image:
+        from cmrc_desktop.domain.limits import MAX_SIGNATURE_IMAGE
+        from cmrc_desktop.exchange.input_file import read_input
+
+        png = read_input(args.signature_image, limit=MAX_SIGNATURE_IMAGE,
+                         what=_("a signature image"),
+                         folder=_("this is a folder, not a signature image"))
     with _open(args) as ws:
         signer = open_own_key(ws, _password(args, _("Password of your key")))
         for expert, centre in _sheets_to_handle(ws, args):

@@ -7,9 +7,10 @@ from __future__ import annotations
 import getpass
 import os
 import sys
-from pathlib import Path
 
 from cmrc_desktop.domain.errors import InputError
+from cmrc_desktop.domain.limits import MAX_PASSWORD_FILE
+from cmrc_desktop.exchange.input_file import read_input
 from cmrc_desktop.i18n import _
 
 ENV_PASSWORD = "CMRC_PASSWORD"
@@ -17,11 +18,15 @@ ENV_ONE_TIME = "CMRC_ONE_TIME_PASSWORD"
 
 
 def _from_file(path: str) -> str:
+    """The first line of an ordinary file (not a pipe: ``<(…)`` is refused, so use
+    ``CMRC_PASSWORD`` for a password that should never touch the disk)."""
+    raw = read_input(path, limit=MAX_PASSWORD_FILE, what=_("a password file"),
+                     folder=_("this is a folder, not a password file"))
     try:
-        text = Path(path).read_text("utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(_("cannot read the password file: {reason}").format(
-            reason=getattr(exc, "strerror", None) or exc), file=path) from None
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError(_("cannot read the password file: {reason}").format(reason=exc),
+                         file=path) from None
     return text.splitlines()[0] if text.splitlines() else ""
 
 

@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import gettext as _gettext
 import os
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from cmrc_desktop.paths import locale_dir
 
@@ -18,6 +21,10 @@ LANGUAGES = ("zh_CN", "en")
 
 _translation: _gettext.NullTranslations = _gettext.NullTranslations()
 _language = "en"
+# A signed document is drawn in the language it was signed in, whatever the reader's
+# language; the override is per thread, so a merge verifying an English sheet on a worker
+# thread never turns the window's labels English.
+_local = threading.local()
 
 
 def set_language(lang: str | None = None) -> str:
@@ -29,24 +36,52 @@ def set_language(lang: str | None = None) -> str:
     )
     if lang not in LANGUAGES:
         lang = DEFAULT_LANGUAGE
-    if lang == "en":
-        _translation = _gettext.NullTranslations()
-    else:
-        _translation = _gettext.translation(DOMAIN, locale_dir(), languages=[lang], fallback=True)
+    _translation = _catalogue(lang)
     _language = lang
     return lang
 
 
+_catalogues: dict[str, _gettext.NullTranslations] = {}
+
+
+def _catalogue(lang: str) -> _gettext.NullTranslations:
+    found = _catalogues.get(lang)
+    if found is None:
+        found = _catalogues[lang] = _gettext.NullTranslations() if lang == "en" else \
+            _gettext.translation(DOMAIN, locale_dir(), languages=[lang], fallback=True)
+    return found
+
+
+def known_language(lang: str) -> bool:
+    return lang in LANGUAGES
+
+
+@contextmanager
+def speaking(lang: str) -> Iterator[str]:
+    """Every ``_()`` of this thread in ``lang`` inside the block (documents are drawn in
+    the language they were signed in); an unknown language raises ``ValueError``."""
+    if lang not in LANGUAGES:
+        raise ValueError(lang)
+    before = getattr(_local, "speaking", None)
+    _local.speaking = (lang, _catalogue(lang))
+    try:
+        yield lang
+    finally:
+        _local.speaking = before
+
+
 def language() -> str:
-    return _language
+    override = getattr(_local, "speaking", None)
+    return override[0] if override else _language
 
 
 def is_chinese() -> bool:
-    return _language.startswith("zh")
+    return language().startswith("zh")
 
 
 def _(message: str) -> str:
-    return _translation.gettext(message)
+    override = getattr(_local, "speaking", None)
+    return (override[1] if override else _translation).gettext(message)
 
 
 def N_(message: str) -> str:
@@ -56,7 +91,8 @@ def N_(message: str) -> str:
 
 
 def ngettext(singular: str, plural: str, n: int) -> str:
-    return _translation.ngettext(singular, plural, n)
+    override = getattr(_local, "speaking", None)
+    return (override[1] if override else _translation).ngettext(singular, plural, n)
 
 
 def pick(zh: str, en: str | None) -> str:

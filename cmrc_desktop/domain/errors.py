@@ -7,6 +7,8 @@ language.
 
 from __future__ import annotations
 
+import unicodedata
+
 
 class CmrcError(Exception):
     """Base of every error the program reports to the user in plain words."""
@@ -56,6 +58,19 @@ class WorkspaceError(CmrcError):
 
 class NotFoundError(CmrcError):
     """An id that names nothing in the workspace."""
+
+
+SHOWN_TEXT = 24  # characters of a refused value quoted back in a message
+
+
+def shorten(text: str, limit: int = SHOWN_TEXT) -> str:
+    """A value quoted back in a message: enough to find it, never a page of it (a field of
+    a CSV or a string of a scheme can be 100,000 characters long), and its control
+    characters written as escapes, so that it cannot break the line or drive the
+    terminal (an ESC sequence in a CSV cell)."""
+    text = text if len(text) <= limit else text[:limit] + "…"
+    return "".join(ch.encode("unicode_escape").decode("ascii")
+                   if unicodedata.category(ch) == "Cc" else ch for ch in text)
 
 
 def os_error_text(exc: OSError) -> str:

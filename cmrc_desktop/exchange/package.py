@@ -56,6 +56,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
 
 from cmrc_desktop.domain.errors import InputError
+from cmrc_desktop.domain.limits import MAX_PACKAGE
 from cmrc_desktop.domain.numbers import plain
 from cmrc_desktop.domain.workspace import (
     BatchKind,
@@ -69,7 +70,7 @@ from cmrc_desktop.domain.workspace import (
     Stage,
 )
 from cmrc_desktop.exchange.atomic_file import atomic_path
-from cmrc_desktop.exchange.input_file import reading
+from cmrc_desktop.exchange.input_file import read_input
 from cmrc_desktop.exchange.safe_zip import (
     MAX_ENTRY,
     MAX_RATIO,
@@ -92,8 +93,6 @@ SIGNATURE = "manifest.sig"
 EXPERT_KEY = "expert-key.p12"
 DOCUMENTS = "documents/"
 MAX_MANIFEST = 64 * 1024 * 1024
-# A package file larger than this cannot unpack within the limits of SafeZip anyway.
-MAX_FILE = MAX_TOTAL + 16 * 1024 * 1024
 
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 _CHUNK = 1024 * 1024
@@ -418,10 +417,8 @@ def _load(source: str | os.PathLike[str] | bytes, shown_as: str | None) -> tuple
         return shown_as or _("panel package"), bytes(source)
     path = Path(source)
     name = shown_as or path.name
-    with reading(name, _("this is a folder, not a panel package")), open(path, "rb") as fh:
-        if os.fstat(fh.fileno()).st_size > MAX_FILE:
-            raise InputError(_("the file is too large to be a panel package"), file=name)
-        return name, fh.read(MAX_FILE + 1)
+    return name, read_input(path, limit=MAX_PACKAGE, what=_("a panel package"),
+                            folder=_("this is a folder, not a panel package"), shown_as=name)
 
 
 class _DuplicateKey(ValueError):

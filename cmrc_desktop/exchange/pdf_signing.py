@@ -30,6 +30,8 @@ from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 
 from cmrc_desktop.domain.errors import InputError
+from cmrc_desktop.domain.limits import MAX_SHEET_PDF
+from cmrc_desktop.exchange.input_file import read_input
 from cmrc_desktop.i18n import _
 from cmrc_desktop.signing.keys import KeyPair, is_issued_by
 
@@ -139,12 +141,10 @@ class CheckedSignature:
         return self.status.signer_reported_dt
 
 
-def read_pdf_file(path: str | Path) -> bytes:
-    try:
-        return Path(path).read_bytes()
-    except OSError as exc:
-        raise InputError(_("the file cannot be read: {reason}").format(
-            reason=exc.strerror or exc), file=str(path)) from None
+def read_pdf_file(path: str | Path, limit: int = MAX_SHEET_PDF) -> bytes:
+    """A signed PDF handed in, read bounded (see :func:`read_input`)."""
+    return read_input(path, limit=limit, what=_("a signed PDF"),
+                      folder=_("this is a folder, not a PDF file"), shown_as=str(path))
 
 
 def guarded(data: bytes, check: Callable[[bytes], T]) -> T:

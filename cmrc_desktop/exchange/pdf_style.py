@@ -95,14 +95,17 @@ class StyledLayout:
         return title_flowable()(text, self.font, self.ink, size)
 
     def document(self, out: io.BytesIO, doc_class=None, *, title: str, author: str,
-                 subject: str, template: str = "page"):
-        """An A4 document with one full-width frame, the metadata and the language set."""
+                 subject: str, template: str = "page", invariant: bool = False):
+        """An A4 document with one full-width frame, the metadata and the language set;
+        ``invariant`` makes the same content give the same bytes (no creation time, no
+        random document id), for documents a verifier draws again and compares."""
         from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
 
         doc = (doc_class or BaseDocTemplate)(
             out, pagesize=(PAGE_W, PAGE_H), leftMargin=MARGIN_X, rightMargin=MARGIN_X,
             topMargin=MARGIN_TOP, bottomMargin=MARGIN_BOTTOM, title=title, author=author,
             subject=subject, creator=PRODUCER, producer=PRODUCER,
+            invariant=1 if invariant else None,
             lang="zh-CN" if is_chinese() else "en")
         frame = Frame(MARGIN_X, MARGIN_BOTTOM, CONTENT_W, FRAME_H,
                       leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)

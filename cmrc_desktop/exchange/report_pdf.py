@@ -40,6 +40,7 @@ from xml.sax.saxutils import escape
 from cryptography import x509
 
 from cmrc_desktop.domain.errors import InputError
+from cmrc_desktop.domain.limits import MAX_REPORT_PDF
 from cmrc_desktop.domain.numbers import fmt, plain
 from cmrc_desktop.domain.scheme import METHODS, Scheme
 from cmrc_desktop.domain.workspace import Centre, label
@@ -121,7 +122,7 @@ def write_report_pdf(path: str | Path, data: ReportData, signer: KeyPair) -> Non
 def verify_report_pdf(path: str | Path, *, trust_root: x509.Certificate) -> None:
     """Refuse (``InputError``) unless the report at ``path`` is intact, validly signed by
     the batch certificate ``trust_root`` itself and the signature covers the entire file."""
-    data = read_pdf_file(path)
+    data = read_pdf_file(path, MAX_REPORT_PDF)
     try:
         guarded(data, lambda d: _verify(d, trust_root))
     except InputError as exc:

@@ -52,20 +52,17 @@ from cmrc_desktop.exchange.report_data import (
     flag_text,
     method_name,
 )
-from cmrc_desktop.exchange.sheet_xlsx import (
-    _BOX,
-    _HEADER_FILL,
-    _LABEL_FILL,
-    _TOTAL_FILL,
-    BODY_FONT,
-    TITLE_FONT,
-    _align,
-    _font,
-    _height,
-    _hf,
-    _merge_text,
-    _width_units,
-)
+from cmrc_desktop.exchange.xlsx_drawing import BODY_FONT, TITLE_FONT
+from cmrc_desktop.exchange.xlsx_drawing import BOX as _BOX
+from cmrc_desktop.exchange.xlsx_drawing import HEADER as _HEADER_FILL
+from cmrc_desktop.exchange.xlsx_drawing import LABEL as _LABEL_FILL
+from cmrc_desktop.exchange.xlsx_drawing import TOTAL as _TOTAL_FILL
+from cmrc_desktop.exchange.xlsx_drawing import align as _align
+from cmrc_desktop.exchange.xlsx_drawing import font as _font
+from cmrc_desktop.exchange.xlsx_drawing import hf as _hf
+from cmrc_desktop.exchange.xlsx_drawing import merge_text as _merge_text
+from cmrc_desktop.exchange.xlsx_drawing import row_height as _height
+from cmrc_desktop.exchange.xlsx_drawing import width_units as _width_units
 from cmrc_desktop.exchange.xlsx_safety import atomic_save, set_text
 from cmrc_desktop.i18n import _, is_chinese
 from cmrc_desktop.scoring.builtin import catalog

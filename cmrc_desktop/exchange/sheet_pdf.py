@@ -17,9 +17,10 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from typing import Any
 from xml.sax.saxutils import escape
 
 from cryptography import x509
@@ -50,9 +51,11 @@ from cmrc_desktop.exchange.pdf_style import (
     split_in_row,
     utc_offset,
 )
-from cmrc_desktop.exchange.sheet_content import IndicatorRow, SheetContent
+from cmrc_desktop.exchange.sheet_content import IndicatorRow, SheetContent, drawn_in
+from cmrc_desktop.exchange.sheet_pdf_check import check_drawn, signing_revision_problem
 from cmrc_desktop.i18n import _
 from cmrc_desktop.signing.keys import KeyPair, common_name, is_issued_by
+from cmrc_desktop.signing.payload import FORMAT_V1, SheetPayload
 
 PAYLOAD_NAME = "cmrc-payload.json"
 PAYLOAD_MIME = "application/json"
@@ -78,6 +81,13 @@ class PdfSheetResult:
     chain: tuple[x509.Certificate, ...]     # the other certificates in the signature
     signed_at: dt.datetime | None           # signing time claimed by the signer (CMS)
     trusted: bool                           # chains to ``trust_root`` (False if none given)
+    data: bytes = field(default=b"", repr=False, compare=False)
+    reader: Any = field(default=None, repr=False, compare=False)
+
+    def check_pages(self, drawn: tuple[bytes, int, tuple[int, int, int, int]]) -> None:
+        """Refuse unless the pages are exactly ``drawn`` (:func:`draw_pages` of the
+        payload) and the signing step added only the signature there."""
+        guarded(self.data, lambda d: check_drawn(d, self.reader, drawn))
 
 
 # -- writing ---------------------------------------------------------------------------------
@@ -85,12 +95,34 @@ def write_sheet_pdf(path: str | Path, content: SheetContent, signer: KeyPair, *,
                     signature_png: bytes | None = None) -> None:
     """Write ``content`` as a signed PDF at ``path`` (atomically: all or nothing)."""
     image = _signature_image(signature_png) if signature_png else None
-    layout = _Layout(content)
-    document = layout.build()
-    signed = _sign(document, content, signer, image, layout.signature_page,
-                   layout.signature_box)
+    document, page, box = draw_pages(content)
+    with drawn_in(content.payload):
+        signed = _sign(document, content, signer, image, page, box)
     with atomic_path(path) as tmp:
         tmp.write_bytes(signed)
+
+
+def draw_pages(content: SheetContent) -> tuple[bytes, int, tuple[int, int, int, int]]:
+    """The unsigned document of ``content`` as this version draws it, byte for byte the
+    same on every machine (reportlab's invariant mode, the bundled font), with the page
+    and the box of the signature: what a signed sheet's first revision must be.
+
+    The last few drawings are kept: an export verifies the file it just wrote, and the
+    demo merges what it just exported."""
+    key = (content.payload.digest, content.title, content.rows, content.subtotals,
+           content.total_max, content.total, content.date, content.signed_local,
+           content.declaration)
+    found = _DRAWN.get(key)
+    if found is None:
+        layout = _Layout(content)
+        found = (layout.build(), layout.signature_page, layout.signature_box)
+        if len(_DRAWN) >= 32:
+            _DRAWN.pop(next(iter(_DRAWN)))
+        _DRAWN[key] = found
+    return found
+
+
+_DRAWN: dict[tuple, tuple[bytes, int, tuple[int, int, int, int]]] = {}
 
 
 def _signature_image(data: bytes):
@@ -138,6 +170,10 @@ class _Layout(StyledLayout):
 
     # document -----------------------------------------------------------------------------
     def build(self) -> bytes:
+        with drawn_in(self.content.payload):
+            return self._build()
+
+    def _build(self) -> bytes:
         from reportlab.platypus import BaseDocTemplate
 
         content = self.content
@@ -154,7 +190,7 @@ class _Layout(StyledLayout):
             out, Doc, title=f"{content.title} — {payload.centre_name}",
             author=payload.expert_name,
             subject=f"{payload.batch_name} · {payload.centre_id} · {payload.expert_id}",
-            template="sheet")
+            template="sheet", invariant=True)
 
         def footer(page: int, pages: int) -> tuple[str, str]:
             return (f"{payload.centre_id} · {payload.expert_name} · " + _(
@@ -190,13 +226,15 @@ class _Layout(StyledLayout):
             [self.p(_("Host institution"), label), self.p(pl.host, self.info), "", ""],
             [self.p(_("Expert"), label), self.p(pl.expert_name, self.info),
              self.p(_("Expert's institution"), label), self.p(pl.institution, self.info)],
-            [self.p(_("Date"), label), self.p(c.date, self.info),
+            [self.p(_("Professional title"), label), self.p(pl.expert_title, self.info),
              self.p(_("Revision"), label), self.p(str(pl.revision), self.info)],
+            [self.p(_("Date"), label), self.p(c.signed_local, self.info), "", ""],
         ]
         wide = (CONTENT_W - 2 * 66) / 2
         table = Table(rows, colWidths=(66, wide, 66, wide))
         table.setStyle(self.grid() + [
             ("SPAN", (1, 2), (3, 2)),
+            ("SPAN", (1, 5), (3, 5)),
             ("BACKGROUND", (0, 0), (0, -1), SHADE_LABEL),
             ("BACKGROUND", (2, 0), (2, 1), SHADE_LABEL),
             ("BACKGROUND", (2, 3), (2, 4), SHADE_LABEL),
@@ -295,6 +333,8 @@ class _Layout(StyledLayout):
             rows.append([self.p(label, self.info_label),
                          self.p(text, self.text) if text.strip()
                          else self.p(_("(none written)"), self.note)])
+        rows.append([self.p(_("Declaration"), self.info_label),
+                     self.p(self.content.declaration, self.text)])
         widths = (66, CONTENT_W - 66)
         table = Table(rows, colWidths=widths, splitInRow=split_in_row(rows, widths, FRAME_H))
         table.setStyle(self.grid() + [
@@ -362,8 +402,8 @@ def _sign(document: bytes, content: SheetContent, pair: KeyPair, image, page: in
         description=_("Signed scoresheet data (canonical JSON)")))
 
     # One moment for the printed time, the signature dictionary's /M and the CMS
-    # signing-time attribute.
-    now = dt.datetime.now().astimezone().replace(microsecond=0)
+    # signing-time attribute: when the expert signed, on the expert's clock.
+    now = content.payload.local(content.payload.signed_at)
     name = common_name(pair.cert) or content.payload.expert_name
     appearance = _appearance(image, name, now, box[2] - box[0], box[3] - box[1])
     imported_pdf, _signer_at = pyhanko_classes()
@@ -424,7 +464,9 @@ def read_sheet_pdf(path: str | Path, *,
 
 def verify_sheet_pdf(data: bytes, *,
                      trust_root: x509.Certificate | None = None) -> PdfSheetResult:
-    """:func:`read_sheet_pdf` on the bytes of a file."""
+    """:func:`read_sheet_pdf` on the bytes of a file. The pages are compared with what
+    the payload draws to by :meth:`PdfSheetResult.check_pages`, once the scheme the
+    payload names is known to be the batch's."""
     return guarded(data, lambda d: _verify(d, trust_root))
 
 
@@ -445,9 +487,25 @@ def _verify(data: bytes, trust_root: x509.Certificate | None) -> PdfSheetResult:
             # the chain holds something besides the batch CA, or a copy that differs
             raise InputError(_("the PDF was modified after signing"))
     payload = _embedded_payload(reader)
+    if _embedded_count(reader) != 1:
+        raise InputError(_("the PDF carries attachments besides the signed data"))
+    parsed = SheetPayload.from_bytes(payload)
+    if parsed.format == FORMAT_V1:
+        raise InputError(_("this scoresheet was signed by an earlier version of CMRC "
+                           "Desktop, whose pages cannot be checked against the signed data; "
+                           "ask the expert to sign and export it again with this version"))
+    problem = signing_revision_problem(reader, None, None)
+    if problem:
+        raise InputError(_("the PDF shows something other than what the expert signed: "
+                           "{detail}").format(detail=problem))
     return PdfSheetResult(payload=payload, signer=signer, chain=chain,
                           signed_at=checked.signed_at,
-                          trusted=trust_root is not None and checked.trusted)
+                          trusted=trust_root is not None and checked.trusted,
+                          data=data, reader=reader)
+
+
+def _embedded_count(reader) -> int:
+    return sum(1 for _entry in _embedded_files(reader))
 
 
 def _embedded_payload(reader) -> bytes:

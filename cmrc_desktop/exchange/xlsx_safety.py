@@ -32,10 +32,10 @@ from typing import TYPE_CHECKING, Any
 from python_calamine import CalamineError, CalamineWorkbook
 
 from cmrc_desktop.domain.errors import InputError
-from cmrc_desktop.domain.limits import MAX_CELL_TEXT
+from cmrc_desktop.domain.limits import MAX_CELL_TEXT, MAX_TEMPLATE
 from cmrc_desktop.domain.numbers import parse_decimal
 from cmrc_desktop.exchange.atomic_file import atomic_path
-from cmrc_desktop.exchange.input_file import reading
+from cmrc_desktop.exchange.input_file import read_input
 from cmrc_desktop.exchange.safe_zip import DamagedArchive, MiB, NotAnArchive, SafeZip, shown
 from cmrc_desktop.i18n import _
 
@@ -86,8 +86,8 @@ def open_xlsx(path: str | os.PathLike[str], *, shown_as: str | None = None) -> C
     ``shown_as`` is the file name used in messages (defaults to the file's name).
     """
     name = shown_as or Path(path).name
-    with reading(name, _("this is a folder, not an Excel workbook")):
-        data = Path(path).read_bytes()
+    data = read_input(path, limit=MAX_TEMPLATE, what=_("a centres template"),
+                      folder=_("this is a folder, not an Excel workbook"), shown_as=name)
     if not data:
         raise InputError(
             _("the file is empty; expected an Excel workbook (.xlsx)"), file=name
@@ -118,7 +118,7 @@ def screen_parts(parts: Iterable[tuple[str, bytes]], *, name: str | None) -> Non
     scoresheet reader unpacks each part once, for this and for its own reading)."""
     for part, content in parts:
         screen_part(part, content, lambda content=content: content, name=name)
-        if _declares_dtd(content):       # anywhere in the part, not only before the root
+        if declares_dtd(content):       # anywhere in the part, not only before the root
             raise dtd_refused(part, name)
 
 
@@ -158,7 +158,7 @@ def screen_part(part: str, head: bytes, whole: Callable[[], bytes], *,
             file=name, field=shown(part))
     declared = dtd_in_prolog(head)
     if declared is None:
-        declared = _declares_dtd(whole())
+        declared = declares_dtd(whole())
     if declared:
         raise dtd_refused(part, name)
 
@@ -170,7 +170,7 @@ def dtd_refused(part: str, name: str | None) -> InputError:
         .format(part=shown(part)), file=name, field=shown(part))
 
 
-def _declares_dtd(content: bytes) -> bool:
+def declares_dtd(content: bytes) -> bool:
     """A DTD in a part, whether the part is written in UTF-8 or in UTF-16."""
     if content.startswith((b"\xff\xfe", b"\xfe\xff")) or content[:2] in (b"<\x00", b"\x00<"):
         content = content.decode("utf-16", errors="replace").encode("utf-8")

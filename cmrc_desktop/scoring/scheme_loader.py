@@ -2,6 +2,13 @@
 
 All problems of a file are collected, so a secretary fixing an imported scheme sees the
 whole list at once; each names the file and the offending key or id.
+
+A scheme comes from outside (a file, a panel package), so nothing in it may make the
+reader fail in a way that does not name the file: before the TOML parser runs, a cheap
+scan refuses arrays and inline tables nested deeper than :data:`MAX_NESTING` (the parser
+recurses once a level), dotted keys of more parts (it takes quadratic time over them) and
+numbers longer than Python will convert (an integer of 5,000 digits); every number is then range-checked (:data:`NUMBER_LIMIT`, :data:`MAX_PLACES`,
+``MAX_NUMBER_DIGITS`` significant digits) before any arithmetic or printing touches it.
 """
 
 from __future__ import annotations
@@ -13,7 +20,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from cmrc_desktop.domain.errors import SchemeError
+from cmrc_desktop.domain.errors import InputError, SchemeError, shorten
+from cmrc_desktop.domain.limits import MAX_NUMBER_DIGITS, MAX_SCHEME
 from cmrc_desktop.domain.numbers import plain as _plain
 from cmrc_desktop.domain.scheme import (
     KINDS,
@@ -26,11 +34,41 @@ from cmrc_desktop.domain.scheme import (
     Scheme,
     Veto,
 )
+from cmrc_desktop.exchange.input_file import read_input, too_large
 from cmrc_desktop.i18n import _
 
 SCHEME_ID = re.compile(r"^[a-z0-9-]+$")
 DEFAULT_STEP = Decimal("0.5")
 MAX_DECIMALS = 6
+# arrays and inline tables inside one another: a scheme needs 2 (a table header), a
+# nested list of lists is already odd; 50,000 would overflow the parser's stack. The same
+# bound holds for the parts of a dotted key (a.b.c), which cost the parser quadratic time
+MAX_NESTING = 32
+# every number of a scheme lies strictly between -NUMBER_LIMIT and NUMBER_LIMIT, with at
+# most MAX_PLACES decimal places: a `max = 1e400` is a typo, not a scheme
+MAX_INTEGER_DIGITS = 10
+NUMBER_LIMIT = 10**MAX_INTEGER_DIGITS
+MAX_PLACES = 9
+# the longest run of digits the scan lets through to the parser (Python refuses to
+# convert an integer of more than 4,300), and the longest exponent (Decimal refuses one
+# of 19 digits); both far beyond any number that passes the range check
+_MAX_DIGIT_RUN = 40
+_MAX_EXPONENT_DIGITS = 6
+
+# what the scan looks at: comments and strings are skipped whole (a bracket inside them
+# nests nothing); a quote that opens no complete string stops the scan, where the parser
+# will stop too
+_SCAN = re.compile(
+    r"(?P<skip>#[^\n]*"                      # a comment
+    r'|"""(?:\\.|[^\\])*?""""{0,2}'            # a multi-line basic string
+    r"|'''.*?''''{0,2}"                       # a multi-line literal string
+    r'|"(?:\\.|[^"\\\n])*"'                  # a basic string
+    r"|'[^'\n]*')"                          # a literal string
+    r"|(?P<open>[\[{])|(?P<close>[\]}])|(?P<dot>\.)|(?P<key_end>[=,\n])"
+    r"""|(?P<quote>["'])"""
+    rf"|(?P<digits>[0-9][0-9_]{{{_MAX_DIGIT_RUN},}})"
+    rf"|(?P<exponent>(?<=[0-9])[eE][+-]?[0-9_]{{{_MAX_EXPONENT_DIGITS},}})",
+    re.S)
 
 
 class SchemeProblems(SchemeError):
@@ -45,32 +83,121 @@ class SchemeProblems(SchemeError):
 
 
 def load_scheme_file(path: str | Path) -> Scheme:
-    path = Path(path)
     try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise SchemeError(_("cannot read the file: {reason}").format(reason=exc.strerror),
-                          file=str(path)) from None
+        raw = read_input(path, limit=MAX_SCHEME, what=_("a scheme file"),
+                         folder=_("this is a folder, not a scheme file"))
+    except InputError as exc:   # the window lists a scheme's problems: one kind of error
+        raise SchemeError(exc.message, file=exc.file) from None
     return parse_scheme(raw, source=str(path))
 
 
 def parse_scheme(raw: bytes | str, source: str = "<scheme>") -> Scheme:
-    if isinstance(raw, bytes):
-        try:
-            text = raw.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise SchemeError(_("the file is not UTF-8 text"), file=source) from None
-    else:
-        text = raw
+    """A scheme from its text, or a :class:`SchemeError` naming ``source``: whatever the
+    text holds, never another exception."""
+    text = _text(raw, source)
+    _scan(text, source)
     try:
         data = tomllib.loads(text, parse_float=Decimal)
     except tomllib.TOMLDecodeError as exc:
         raise SchemeError(_("not valid TOML: {reason}").format(reason=exc), file=source) from None
-    scheme = _Validator(data, source).build()
-    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    except (ValueError, ArithmeticError):   # a number the scan let through and Python cannot hold
+        raise SchemeError(_("not valid TOML: a number is out of range"), file=source) from None
+    except RecursionError:                   # the scan keeps the nesting far below this
+        raise _too_deep(source, None) from None
+    try:
+        scheme = _Validator(data, source).build()
+        digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    except SchemeError:
+        raise
+    except Exception as exc:   # a rule the validator lacks: still a refusal naming the file
+        raise SchemeError(_("the scheme cannot be read ({reason})").format(
+            reason=type(exc).__name__), file=source) from None
     object.__setattr__(scheme, "text", text)
     object.__setattr__(scheme, "sha256", digest)
     return scheme
+
+
+def _text(raw: bytes | str, source: str) -> str:
+    if len(raw) > MAX_SCHEME:       # a file was checked when read; this is a package's text
+        raise SchemeError(too_large(MAX_SCHEME, _("a scheme file"), source).message,
+                          file=source)
+    if isinstance(raw, bytes):
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise SchemeError(_("the file is not UTF-8 text"), file=source,
+                              line=raw[: exc.start].count(b"\n") + 1) from None
+    else:
+        text = raw
+    if "\0" in text:
+        raise SchemeError(_("the file contains NUL characters: it is not a text file"),
+                          file=source, line=_line(text, text.index("\0")))
+    return text
+
+
+def _scan(text: str, source: str) -> None:
+    """Refuse what would make the TOML parser fail without naming the file, or take
+    minutes: nesting deeper than MAX_NESTING, dotted keys of more parts, and numbers with
+    more digits than Python converts."""
+    depth = dots = 0
+    for match in _SCAN.finditer(text):
+        kind = match.lastgroup
+        if kind == "open":
+            depth += 1
+            if depth > MAX_NESTING:
+                raise _too_deep(source, _line(text, match.start()))
+        elif kind == "close":
+            depth = max(depth - 1, 0)
+        elif kind == "dot":
+            dots += 1
+            if dots >= MAX_NESTING:
+                raise SchemeError(_("a dotted key has more than {parts} parts").format(
+                    parts=MAX_NESTING), file=source, line=_line(text, match.start()))
+        elif kind == "key_end":
+            dots = 0
+        elif kind == "quote":
+            return
+        elif kind == "digits":
+            raise SchemeError(_("a number has more than {digits} digits").format(
+                digits=_MAX_DIGIT_RUN), file=source, line=_line(text, match.start()))
+        elif kind == "exponent":
+            raise SchemeError(_("a number's exponent has more than {digits} digits").format(
+                digits=_MAX_EXPONENT_DIGITS), file=source, line=_line(text, match.start()))
+
+
+def _line(text: str, offset: int) -> int:
+    return text.count("\n", 0, offset) + 1
+
+
+def _too_deep(source: str, line: int | None) -> SchemeError:
+    return SchemeError(_("arrays or inline tables are nested more than {depth} deep")
+                       .format(depth=MAX_NESTING), file=source, line=line)
+
+
+def number_problem(value: int | Decimal) -> str | None:
+    """Why a number read from a scheme is out of range, or None; decided from its digits
+    alone, since arithmetic on ``1e400`` fails and printing a 5,000-digit integer too."""
+    if isinstance(value, int):
+        return None if -NUMBER_LIMIT < value < NUMBER_LIMIT else _out_of_range()
+    if not value.is_finite():
+        return _("must be a finite number")
+    _sign, digits, exponent = value.as_tuple()
+    if not any(digits):
+        return None                                 # zero, however it is written
+    while len(digits) > 1 and digits[-1] == 0:     # 1.500 has the digits of 1.5
+        digits, exponent = digits[:-1], exponent + 1
+    if exponent + len(digits) > MAX_INTEGER_DIGITS:
+        return _out_of_range()
+    if exponent < -MAX_PLACES or len(digits) > MAX_NUMBER_DIGITS:
+        return _("the number has too many digits: numbers in a scheme have at most "
+                 "{digits} significant digits and {places} decimal places").format(
+                     digits=MAX_NUMBER_DIGITS, places=MAX_PLACES)
+    return None
+
+
+def _out_of_range() -> str:
+    return _("the number is out of range: numbers in a scheme lie between -{limit} and "
+             "{limit}").format(limit=f"{NUMBER_LIMIT - 1:,}")
 
 
 class _Validator:
@@ -128,16 +255,20 @@ class _Validator:
         if isinstance(value, bool) or not isinstance(value, (int, Decimal)):
             self.fail(where, _("must be a number"))
             return default
-        value = Decimal(value)
-        if not value.is_finite():
-            self.fail(where, _("must be a finite number"))
+        problem = number_problem(value)
+        if problem:
+            self.fail(where, problem)
             return default
-        return value
+        return Decimal(value) if value else Decimal(0)   # 0e400 is 0
 
     def integer(self, obj: dict, key: str, where: str, default: int, minimum: int) -> int:
         value = obj.get(key, default)
         if isinstance(value, bool) or not isinstance(value, int):
             self.fail(where, _("must be a whole number"))
+            return default
+        problem = number_problem(value)
+        if problem:
+            self.fail(where, problem)
             return default
         if value < minimum:
             self.fail(where, _("must be at least {minimum}").format(minimum=minimum))
@@ -155,12 +286,16 @@ class _Validator:
         scheme_id = self.text(head, "id", "scheme.id")
         if scheme_id and not SCHEME_ID.match(scheme_id):
             self.fail("scheme.id", _("'{value}' may only contain a-z, 0-9 and '-'").format(
-                value=scheme_id))
+                value=shorten(scheme_id)))
         kind = self.text(head, "kind", "scheme.kind")
         if kind and kind not in KINDS:
             self.fail("scheme.kind", _("unknown kind '{value}' (allowed: {allowed})").format(
-                value=kind, allowed=", ".join(KINDS)))
+                value=shorten(kind), allowed=", ".join(KINDS)))
         total = self.number(head, "total", "scheme.total")
+        name = self.text(head, "name", "scheme.name")
+        name_en = self.text(head, "name_en", "scheme.name_en", required=False)
+        version = self.version(head)
+        description = self.text(head, "description", "scheme.description", required=False)
         aggregation = self.aggregation(self.table(data, "aggregation", "aggregation"))
         grades = self.grades(self.array(data, "grades", "grades"))
         dimensions = self.dimensions(self.array(data, "dimensions", "dimensions"))
@@ -179,9 +314,9 @@ class _Validator:
             raise SchemeProblems(self.problems)
         return Scheme(
             id=scheme_id,
-            name=self.text(head, "name", "scheme.name"),
-            name_en=self.text(head, "name_en", "scheme.name_en", required=False),
-            version=str(head.get("version", "")),
+            name=name,
+            name_en=name_en,
+            version=version,
             kind=kind,
             total=total,
             aggregation=aggregation,
@@ -190,14 +325,29 @@ class _Validator:
             indicators=tuple(indicators),
             vetoes=tuple(vetoes),
             checks=tuple(checks),
-            description=self.text(head, "description", "scheme.description", required=False),
+            description=description,
         )
+
+    def version(self, head: dict) -> str:
+        """Text, as GRADING.md writes it; a number or a date is taken as written."""
+        value = head.get("version", "")
+        if isinstance(value, bool | list | dict):
+            self.fail("scheme.version", _("must be text"))
+            return ""
+        problem = number_problem(value) if isinstance(value, int | Decimal) else None
+        if problem:
+            self.fail("scheme.version", problem)
+            return ""
+        return str(value)
 
     def aggregation(self, agg: dict) -> Aggregation:
         method = agg.get("method", "trimmed_mean")
-        if method not in METHODS:
+        if not isinstance(method, str):
+            self.fail("aggregation.method", _("must be text"))
+            method = ""
+        elif method not in METHODS:
             self.fail("aggregation.method", _("unknown method '{value}' (allowed: {allowed})")
-                      .format(value=method, allowed=", ".join(METHODS)))
+                      .format(value=shorten(method), allowed=", ".join(METHODS)))
         trim = self.integer(agg, "trim", "aggregation.trim", 1, 0)
         trim_min = self.integer(agg, "trim_min_experts", "aggregation.trim_min_experts", 5, 1)
         if trim_min <= 2 * trim:
@@ -222,7 +372,7 @@ class _Validator:
         previous: Decimal | None = None
         for n, row in enumerate(rows, 1):
             label = self.text(row, "label", f"grades[{n}].label")
-            where = f"grades[{n}] ({label})" if label else f"grades[{n}]"
+            where = f"grades[{n}] ({shorten(label)})" if label else f"grades[{n}]"
             low = self.number(row, "min", f"{where}.min")
             share = self.number(row, "max_share", f"{where}.max_share", required=False)
             if share is not None and not (Decimal(0) < share <= Decimal(1)):
@@ -245,7 +395,8 @@ class _Validator:
 
     def _unique(self, seen: set[str], ident: str, where: str, what: str) -> None:
         if ident in seen:
-            self.fail(where, _("{what} id '{id}' repeats").format(what=what, id=ident))
+            self.fail(where, _("{what} id '{id}' repeats").format(what=what,
+                                                                   id=shorten(ident)))
         seen.add(ident)
 
     def dimensions(self, rows: list[dict]) -> list[Dimension]:
@@ -264,12 +415,12 @@ class _Validator:
         result = []
         for n, row in enumerate(rows, 1):
             ident = self.text(row, "id", f"indicators[{n}].id")
-            where = f"indicators[{n}] ({ident})" if ident else f"indicators[{n}]"
+            where = f"indicators[{n}] ({shorten(ident)})" if ident else f"indicators[{n}]"
             self._unique(seen, ident, f"{where}.id", _("indicator"))
             dimension = self.text(row, "dimension", f"{where}.dimension")
             if dimension and dimension not in dimension_ids:
                 self.fail(f"{where}.dimension", _("unknown dimension '{value}'").format(
-                    value=dimension))
+                    value=shorten(dimension)))
             maximum = self.number(row, "max", f"{where}.max")
             if maximum is not None and maximum <= 0:
                 self.fail(f"{where}.max", _("max must be greater than 0, not {value}").format(
@@ -290,10 +441,13 @@ class _Validator:
             full_at = None
             if "source" in row or "full_at" in row:
                 source = row.get("source")
-                if not isinstance(source, str) or not re.fullmatch(r"metric:[a-z0-9_]+", source):
+                if source is not None and not isinstance(source, str):
+                    self.fail(f"{where}.source", _("must be text"))
+                elif not isinstance(source, str) or not re.fullmatch(r"metric:[a-z0-9_]+",
+                                                                      source):
                     self.fail(f"{where}.source", _(
                         "an automatic indicator needs source = \"metric:<name>\", not {value!r}")
-                        .format(value=source))
+                        .format(value=shorten(source) if source else source))
                 else:
                     source_metric = source.split(":", 1)[1]
                 full_at = self.number(row, "full_at", f"{where}.full_at")
@@ -326,7 +480,7 @@ class _Validator:
         result = []
         for n, row in enumerate(rows, 1):
             ident = self.text(row, "id", f"checks[{n}].id")
-            where = f"checks[{n}] ({ident})" if ident else f"checks[{n}]"
+            where = f"checks[{n}] ({shorten(ident)})" if ident else f"checks[{n}]"
             self._unique(seen, ident, f"{where}.id", _("check"))
             metric = self.text(row, "metric", f"{where}.metric", required=False) or None
             at_least = self.number(row, "at_least", f"{where}.at_least", required=False)

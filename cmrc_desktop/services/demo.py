@@ -17,6 +17,7 @@ from cmrc_desktop.domain.workspace import BatchKind, Role, SheetState, Stage
 from cmrc_desktop.i18n import _
 from cmrc_desktop.scoring.builtin import DEFAULT_SCHEME, builtin_scheme, catalog
 from cmrc_desktop.services import dossiers, keyring, packages, panel, scoring
+from cmrc_desktop.services.declarations import record_declaration
 from cmrc_desktop.services.demo_data import make_content, opinion, sheet_scores
 from cmrc_desktop.services.demo_signature import draw_signature
 from cmrc_desktop.services.merge import merge_files
@@ -114,6 +115,8 @@ def build_demo(out: str | Path, *, centres: int = 12, experts: int = 7, seed: in
 def _fill_sheet(ws: Workspace, expert_id: str, centre_id: str, scores: dict,
                 words: tuple[str, str, str]) -> None:
     achievements, problems, advice = words
+    # as an expert does in the form: the declaration first, then the scores
+    record_declaration(ws, expert_id, centre_id, no_conflict=True, integrity_concern=False)
     scoring.record_sheet(ws, expert_id, centre_id, scores)
     scoring.record_opinion(ws, expert_id, centre_id, achievements=achievements,
                            problems=problems, recommendations=advice)

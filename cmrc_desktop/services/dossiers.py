@@ -234,10 +234,7 @@ def add_document(ws: Workspace, centre_id: str, doc_type: DocumentType | str,
             value=doc_type, allowed=allowed), field="doc_type") from None
     path = Path(path)
     centre_repo.get_centre(ws.db, centre_id)  # refuse before copying anything
-    if not path.is_file():
-        raise InputError(_("cannot read the file {file}: it does not exist or is not a "
-                           "file").format(file=path), file=str(path))
-    sha256, size = store_attachment(ws, path)
+    sha256, size = store_attachment(ws, path)  # refuses what is not an ordinary file
     title = (title or "").strip() or path.stem
     db = ws.db
     with db.atomic():

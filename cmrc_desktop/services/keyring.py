@@ -13,7 +13,9 @@ from pathlib import Path
 from cryptography import x509
 
 from cmrc_desktop.domain.errors import InputError, WorkspaceError
+from cmrc_desktop.domain.limits import MAX_KEY_FILE
 from cmrc_desktop.exchange.atomic_file import write_bytes_atomic
+from cmrc_desktop.exchange.input_file import read_input
 from cmrc_desktop.i18n import _
 from cmrc_desktop.services.workspace import Workspace
 from cmrc_desktop.signing import keys
@@ -57,7 +59,7 @@ def open_batch_ca(ws: Workspace, password: str) -> KeyPair:
     path = ws.keys_dir / BATCH_CA_FILE
     if not path.exists():
         raise WorkspaceError(_("this workspace holds no batch key ({file})").format(file=path))
-    return keys.unprotect(path.read_bytes(), password, _("the batch key"))
+    return keys.unprotect(_read_key(path), password, _("the batch key"))
 
 
 def _expert_key_path(ws: Workspace, expert_id: str) -> Path:
@@ -95,7 +97,7 @@ def open_expert_key(ws: Workspace, expert_id: str, password: str) -> KeyPair:
     path = _expert_key_path(ws, expert_id)
     if not path.exists():
         raise WorkspaceError(_("expert {id} has no key yet").format(id=expert_id))
-    return keys.unprotect(path.read_bytes(), password, _("the key of expert {id}").format(
+    return keys.unprotect(_read_key(path), password, _("the key of expert {id}").format(
         id=expert_id))
 
 
@@ -110,4 +112,10 @@ def open_own_key(ws: Workspace, password: str) -> KeyPair:
     path = ws.keys_dir / EXPERT_KEY_FILE
     if not path.exists():
         raise WorkspaceError(_("this workspace holds no expert key ({file})").format(file=path))
-    return keys.unprotect(path.read_bytes(), password, _("your key"))
+    return keys.unprotect(_read_key(path), password, _("your key"))
+
+
+def _read_key(path: Path) -> bytes:
+    """A key file of the workspace, which may have come from anywhere on a USB stick."""
+    return read_input(path, limit=MAX_KEY_FILE, what=_("a key file"),
+                      folder=_("this is a folder, not a key file"))

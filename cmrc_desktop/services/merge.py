@@ -17,21 +17,23 @@ file. The merge log row of a file is written in the same savepoint as its effect
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import itertools
 import json
 import os
+import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from cmrc_desktop.domain.errors import InputError, NotFoundError
+from cmrc_desktop.domain.errors import CmrcError, InputError, NotFoundError
 from cmrc_desktop.domain.workspace import Opinion, Score, SheetState
 from cmrc_desktop.i18n import _
-from cmrc_desktop.services.verify import BatchContext, ChainCache, verify_file
+from cmrc_desktop.services.verify import BatchContext, ChainCache, read_handed_in, verify_file
 from cmrc_desktop.services.workspace import Workspace
-from cmrc_desktop.signing.payload import SheetPayload
-from cmrc_desktop.storage import audit, expert_repo, merge_repo, score_repo
+from cmrc_desktop.signing.payload import SheetPayload, clean_text
+from cmrc_desktop.storage import audit, centre_repo, expert_repo, merge_repo, score_repo
 
 SHEET_SUFFIXES = (".xlsx", ".pdf")
 CHUNK = 200          # files per committed transaction
@@ -102,7 +104,9 @@ def collect_files(paths: Iterable[str | Path], *,
     for item in paths:
         path = Path(item)
         if path.is_dir():
-            found.extend(sorted(p for p in path.rglob("*") if p.is_file()
+            # not only ordinary files: a pipe or a link to a device named .xlsx is listed,
+            # to be refused by name, rather than passed over in silence
+            found.extend(sorted(p for p in path.rglob("*") if not p.is_dir()
                                 and p.suffix.lower() in suffixes
                                 and not p.name.startswith(("~$", "."))))
         elif path.exists():
@@ -122,20 +126,32 @@ class _Checked:
     reason: str = ""
     payload: SheetPayload | None = None   # parsed once, in the worker
     signature: bytes = b""
+    note: str = ""                        # said of an accepted file (a clock that is off)
 
 
 def _check(path: Path, context: BatchContext, cache: ChainCache) -> _Checked:
+    """One file read and verified; whatever goes wrong becomes this file's refusal, so
+    that one hostile file never stops the others (in a worker process an escaping error
+    would end the whole merge)."""
     try:
-        data = path.read_bytes()
-    except OSError as exc:
-        return _Checked(path, "", False, _("cannot read the file: {reason}").format(
-            reason=exc.strerror or exc))
+        data = read_handed_in(path)
+    except CmrcError as exc:
+        return _Checked(path, "", False, exc.message)
     sha = hashlib.sha256(data).hexdigest()
-    result = verify_file(path, context=context, cache=cache, data=data)
+    try:
+        result = verify_file(path, context=context, cache=cache, data=data)
+    except Exception as exc:  # noqa: BLE001 - contained: the file is refused, the run goes on
+        return _Checked(path, sha, False, _unchecked(exc))
     if not result.ok:
         return _Checked(path, sha, False, result.reason)
     assert result.payload.digest  # computed in the worker, carried along in the pickle
-    return _Checked(path, sha, True, payload=result.payload, signature=result.signature)
+    return _Checked(path, sha, True, payload=result.payload, signature=result.signature,
+                    note=result.note)
+
+
+def _unchecked(exc: BaseException) -> str:
+    return _("the file could not be checked ({problem}); it is refused and the other files "
+             "are merged").format(problem=type(exc).__name__)
 
 
 # -- verification in worker processes ------------------------------------------------------
@@ -239,25 +255,63 @@ class _Pairs:
 
     assigned: frozenset[tuple[str, str]]
     conflicted: frozenset[tuple[str, str]]
+    centre_names: dict[str, str]
+    expert_names: dict[str, str]
 
     @classmethod
     def of(cls, ws: Workspace) -> _Pairs:
         return cls(frozenset(expert_repo.list_assignments(ws.db)),
                    frozenset((c.expert_id, c.centre_id)
-                             for c in expert_repo.list_conflicts(ws.db)))
+                             for c in expert_repo.list_conflicts(ws.db)),
+                   {c.id: c.name for c in centre_repo.list_centres(ws.db)},
+                   {e.id: e.name for e in expert_repo.list_experts(ws.db)})
+
+    def name_note(self, payload: SheetPayload) -> str:
+        """The registered names are the ones used everywhere; a sheet that calls the
+        centre or the expert otherwise (a rename after the packages went out, or a client
+        that lies) is said, never shown as the name."""
+        centre = self.centre_names.get(payload.centre_id)
+        if centre is not None and clean_text(centre) != clean_text(payload.centre_name):
+            return _("the sheet calls centre {centre} “{named}”; it is registered as "
+                     "“{name}”, the name used everywhere").format(
+                centre=payload.centre_id, named=payload.centre_name[:60], name=centre)
+        expert = self.expert_names.get(payload.expert_id)
+        if expert is not None and clean_text(expert) != clean_text(payload.expert_name):
+            return _("the sheet calls expert {expert} “{named}”; they are registered as "
+                     "“{name}”, the name used everywhere").format(
+                expert=payload.expert_id, named=payload.expert_name[:60], name=expert)
+        return ""
 
 
 def _merge_one(ws: Workspace, run_id: int, item: _Checked, pairs: _Pairs) -> FileOutcome:
-    with ws.db.atomic():  # savepoint: the file's effects and its log row, or nothing
-        if not item.ok:
-            outcome = FileOutcome(item.path, REFUSED, item.reason)
-        else:
-            outcome = _apply(ws, item.path, item.payload, item.signature, pairs)
-        merge_repo.add_file(ws.db, run_id, path=str(item.path), file_sha256=item.file_sha256,
-                            outcome=outcome.outcome, reason=outcome.reason,
-                            expert_id=outcome.expert_id, centre_id=outcome.centre_id,
-                            revision=outcome.revision, digest=outcome.digest)
+    try:
+        with ws.db.atomic():  # savepoint: the file's effects and its log row, or nothing
+            outcome = _outcome(ws, item, pairs)
+            _log(ws, run_id, item, outcome)
+    except sqlite3.OperationalError:
+        raise                 # the disk or the database: the run stops, said by the caller
+    except Exception as exc:  # noqa: BLE001 - contained: this file refused, the others merge
+        outcome = FileOutcome(item.path, REFUSED, _unchecked(exc))
+        with ws.db.atomic():
+            _log(ws, run_id, item, outcome)
     return outcome
+
+
+def _outcome(ws: Workspace, item: _Checked, pairs: _Pairs) -> FileOutcome:
+    if not item.ok:
+        return FileOutcome(item.path, REFUSED, item.reason)
+    outcome = _apply(ws, item.path, item.payload, item.signature, pairs)
+    if outcome.outcome in (ACCEPTED, ALREADY):
+        notes = [n for n in (outcome.reason, item.note, pairs.name_note(item.payload)) if n]
+        outcome = dataclasses.replace(outcome, reason="; ".join(notes))
+    return outcome
+
+
+def _log(ws: Workspace, run_id: int, item: _Checked, outcome: FileOutcome) -> None:
+    merge_repo.add_file(ws.db, run_id, path=str(item.path), file_sha256=item.file_sha256,
+                        outcome=outcome.outcome, reason=outcome.reason,
+                        expert_id=outcome.expert_id, centre_id=outcome.centre_id,
+                        revision=outcome.revision, digest=outcome.digest)
 
 
 def _apply(ws: Workspace, path: Path, payload: SheetPayload, signature: bytes,

@@ -26,7 +26,7 @@ from cmrc_desktop.scoring.builtin import catalog
 from cmrc_desktop.services.workspace import Workspace
 from cmrc_desktop.signing import keys
 from cmrc_desktop.signing.keys import KeyPair
-from cmrc_desktop.signing.payload import SheetPayload, sign
+from cmrc_desktop.signing.payload import FORMAT_V1, SheetPayload, SignedDeclaration, sign
 from cmrc_desktop.storage import (
     audit,
     centre_repo,
@@ -48,7 +48,16 @@ class ExportedSheet:
 
 
 def build_payload(ws: Workspace, expert_id: str, centre_id: str, cert_sha256: str,
-                  revision: int, signed_at: str) -> SheetPayload:
+                  revision: int, signed_at: str, *, signature_png: bytes | None = None,
+                  utc_offset: int | None = None) -> SheetPayload:
+    """The payload of a sheet as it stands: the scores and opinion, and everything the
+    documents will show besides the scheme (the evidence as reported now, the declaration,
+    the expert's title, the drawn signature's hash), in the window's language."""
+    from cmrc_desktop import __version__
+    from cmrc_desktop.exchange.sheet_content import shown_metrics
+    from cmrc_desktop.i18n import language
+    from cmrc_desktop.services.declarations import find_declaration
+
     batch = ws.batch
     scheme = ws.scheme
     centre = centre_repo.get_centre(ws.db, centre_id)
@@ -62,6 +71,11 @@ def build_payload(ws: Workspace, expert_id: str, centre_id: str, cert_sha256: st
         scores[ind.id] = s.value if s else None
         comments[ind.id] = s.comment if s else ""
     opinion = score_repo.find_opinion(ws.db, expert_id, centre_id)
+    reported = sheet_metrics(ws, centre_id)
+    declared = find_declaration(ws, expert_id, centre_id)
+    if utc_offset is None:
+        offset = dt.datetime.now().astimezone().utcoffset() or dt.timedelta(0)
+        utc_offset = int(offset.total_seconds()) // 60
     return SheetPayload(
         batch_id=batch.id, batch_name=batch.name, scheme_id=scheme.id,
         scheme_sha256=batch.scheme_sha256, centre_id=centre.id, centre_name=centre.name,
@@ -70,7 +84,21 @@ def build_payload(ws: Workspace, expert_id: str, centre_id: str, cert_sha256: st
         signed_at=signed_at, scores=scores, comments=comments,
         achievements=opinion.achievements if opinion else "",
         problems=opinion.problems if opinion else "",
-        recommendations=opinion.recommendations if opinion else "")
+        recommendations=opinion.recommendations if opinion else "",
+        lang=language(), program=__version__, expert_title=expert.title,
+        evidence={m: reported.get(m) for m in shown_metrics(scheme)},
+        declaration=None if declared is None else SignedDeclaration(
+            _utc_stamp(declared.at), declared.integrity_concern, declared.note),
+        signature_png=hashlib.sha256(signature_png).hexdigest() if signature_png else "",
+        utc_offset=utc_offset)
+
+
+def _utc_stamp(stored: str) -> str:
+    """An audit time (SQLite's ``2026-12-04 10:00:00``, UTC) as a payload writes times."""
+    moment = dt.datetime.fromisoformat(stored.replace("Z", "+00:00"))
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def sign_sheet(ws: Workspace, expert_id: str, centre_id: str, signer: KeyPair, *,
@@ -89,7 +117,8 @@ def sign_sheet(ws: Workspace, expert_id: str, centre_id: str, signer: KeyPair, *
             other=cert_expert or "?", expert=expert_id))
     moment = (now or dt.datetime.now(dt.UTC)).replace(microsecond=0)
     payload = build_payload(ws, expert_id, centre_id, keys.fingerprint(signer.cert),
-                            sheet.revision, moment.strftime("%Y-%m-%dT%H:%M:%SZ"))
+                            sheet.revision, moment.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                            signature_png=signature_png)
     data = payload.canonical()
     signed = SignedSheet(expert_id, centre_id, sheet.revision, data, sign(signer.key, data),
                          payload.signed_at, signature_png)
@@ -133,10 +162,14 @@ def export_sheet(ws: Workspace, expert_id: str, centre_id: str, folder: str | Pa
         raise InputError(_("expert {expert}, centre {centre}: the sheet is not signed").format(
             expert=expert_id, centre=centre_id))
     payload = SheetPayload.from_bytes(signed.payload)
-    content = build_sheet_content(payload, ws.scheme, catalog(), sheet_metrics(ws, centre_id))
+    if payload.format == FORMAT_V1:
+        raise InputError(_("expert {expert}, centre {centre}: the sheet was signed by an "
+                           "earlier version of CMRC Desktop, whose files can no longer be "
+                           "checked; reopen it and sign it again").format(
+                               expert=expert_id, centre=centre_id))
+    content = build_sheet_content(payload, ws.scheme, catalog())
     folder = Path(folder)
     stem = f"{ws.batch.id}_{centre_id}_{expert_id}_r{signed.revision}"
-    chain = [signer.cert, *signer.chain]
     paths = [folder / f"{stem}.{fmt}" for fmt in formats]
     # Every file is written and verified beside its destination first; only when all
     # are good do they replace the destinations. A full disk, a pulled-out stick or a
@@ -151,7 +184,7 @@ def export_sheet(ws: Workspace, expert_id: str, centre_id: str, folder: str | Pa
                 current = path
                 tmp = stack.enter_context(atomic_path(path))
                 if path.suffix == ".xlsx":
-                    write_sheet_xlsx(tmp, content, signed.signature, chain,
+                    write_sheet_xlsx(tmp, content, signer, signature=signed.signature,
                                      signature_png=signed.signature_png)
                 else:
                     write_sheet_pdf(tmp, content, signer, signature_png=signed.signature_png)

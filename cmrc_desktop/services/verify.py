@@ -10,17 +10,22 @@ the signer must be a registered expert of it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from cryptography import x509
 
 from cmrc_desktop.domain.errors import CmrcError
+from cmrc_desktop.domain.limits import MAX_PACKAGE, MAX_SHEET_PDF, MAX_SHEET_XLSX
+from cmrc_desktop.domain.scheme import Scheme
+from cmrc_desktop.exchange.input_file import read_input
 from cmrc_desktop.i18n import _
+from cmrc_desktop.services import sheet_rules
 from cmrc_desktop.services.workspace import Workspace
 from cmrc_desktop.signing import keys
 from cmrc_desktop.signing.payload import SheetPayload, verify
-from cmrc_desktop.storage import signing_repo
+from cmrc_desktop.storage import centre_repo, signing_repo
 
 
 @dataclass(frozen=True)
@@ -36,6 +41,8 @@ class VerifyResult:
     revision: int | None = None
     against_batch: bool = False    # checked against a workspace's batch CA
     signature: bytes = b""         # the expert's signature over the payload (xlsx)
+    drawn: bool = True             # what it shows was compared with what the payload draws
+    note: str = ""                 # worth saying, not a refusal (a clock that is off)
 
     def line(self) -> str:
         if not self.ok:
@@ -50,6 +57,10 @@ class VerifyResult:
                                           revision=self.revision)
         if not self.against_batch:
             text += _(" (signer not checked against a batch: give --workspace)")
+        elif not self.drawn:
+            text += _(" (pages not compared: the scheme is unknown)")
+        if self.note:
+            text += " — " + self.note
         return text
 
 
@@ -57,6 +68,17 @@ class _Refused(Exception):
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
         self.reason = reason
+
+
+def read_handed_in(path: Path) -> bytes:
+    """A file handed in to be verified or merged, read bounded: a package may be large, a
+    scoresheet never is (anything that is not an ordinary file is refused, see
+    :func:`read_input`)."""
+    if path.suffix.lower() == ".cmrcpkg":
+        return read_input(path, limit=MAX_PACKAGE, what=_("a panel package"),
+                          folder=_("this is a folder"), shown_as=path.name)
+    return read_input(path, limit=max(MAX_SHEET_XLSX, MAX_SHEET_PDF), what=_("a scoresheet"),
+                      folder=_("this is a folder"), shown_as=path.name)
 
 
 def file_kind(data: bytes, path: Path) -> str | None:
@@ -81,12 +103,15 @@ class BatchContext:
     scheme_sha256: str
     root_pem: str
     registered: dict[str, str]      # certificate fingerprint -> expert id
+    scheme: Scheme | None = None    # the batch's, which every payload must obey
+    centres: frozenset[str] = frozenset()   # the registered centres' ids
 
     @classmethod
     def of(cls, ws: Workspace) -> BatchContext:
         batch = ws.batch
         return cls(batch.id, batch.scheme_sha256, batch.ca_cert_pem,
-                   signing_repo.experts_by_fingerprint(ws.db))
+                   signing_repo.experts_by_fingerprint(ws.db), ws.scheme,
+                   frozenset(c.id for c in centre_repo.list_centres(ws.db)))
 
     def root(self) -> x509.Certificate | None:
         if not self.root_pem:
@@ -135,12 +160,9 @@ def verify_file(path: str | Path, ws: Workspace | None = None, *,
         context = BatchContext.of(ws)
     if data is None:
         try:
-            data = path.read_bytes()
-        except IsADirectoryError:
-            return VerifyResult(path, False, reason=_("this is a folder"))
-        except OSError as exc:
-            return VerifyResult(path, False, reason=_("cannot read the file: {reason}").format(
-                reason=exc.strerror or exc))
+            data = read_handed_in(path)
+        except CmrcError as exc:
+            return VerifyResult(path, False, reason=exc.message)
     kind = file_kind(data, path)
     try:
         if not data:
@@ -149,11 +171,20 @@ def verify_file(path: str | Path, ws: Workspace | None = None, *,
             raise _Refused(_("not a scoresheet or panel package (neither a PDF nor a zip file)"))
         if kind == "package":
             return _verify_package(path, data, context)
-        payload, signer, ca, signature = (_xlsx(path, data) if kind == "xlsx"
-                                          else _pdf(path, data, context))
+        opened = _xlsx(path, data) if kind == "xlsx" else _pdf(data, context)
+        payload, signer, ca = opened.payload, opened.signer, opened.ca
         _check_consistent(payload, signer, ca, cache)
+        scheme = _scheme_for(payload, context)
         if context is not None:
             _check_against_batch(context, payload, signer, ca, cache)
+        if scheme is not None:
+            problem = sheet_rules.scheme_problem(payload, scheme)
+            if problem:
+                raise _Refused(problem)
+        problem = sheet_rules.time_problem(payload, signer)
+        if problem:
+            raise _Refused(problem)
+        opened.check_drawn(scheme)
     except _Refused as refused:
         return VerifyResult(path, False, kind or "", refused.reason)
     except CmrcError as exc:
@@ -161,12 +192,40 @@ def verify_file(path: str | Path, ws: Workspace | None = None, *,
     return VerifyResult(path, True, kind, payload=payload, batch_id=payload.batch_id,
                         centre_id=payload.centre_id, expert_id=payload.expert_id,
                         revision=payload.revision, against_batch=context is not None,
-                        signature=signature)
+                        signature=opened.signature, drawn=scheme is not None,
+                        note=sheet_rules.clock_note(payload))
 
 
-def _xlsx(path: Path, data: bytes
-          ) -> tuple[SheetPayload, x509.Certificate, x509.Certificate, bytes]:
-    from cmrc_desktop.exchange.sheet_xlsx import check_visible, read_sheet_xlsx_bytes
+def _scheme_for(payload: SheetPayload, context: BatchContext | None) -> Scheme | None:
+    """The scheme a sheet is drawn and checked with: the batch's, or without a workspace a
+    built-in scheme whose hash the payload names (else only what needs no scheme)."""
+    if context is not None:
+        return context.scheme
+    from cmrc_desktop.scoring.builtin import builtin_schemes
+
+    return next((s for s in builtin_schemes() if s.sha256 == payload.scheme_sha256), None)
+
+
+@dataclass(frozen=True)
+class _Opened:
+    """A sheet file read and its signature checked; ``check_drawn`` compares what it shows
+    with what its payload draws to (last, after the payload is known to fit the batch)."""
+
+    payload: SheetPayload
+    signer: x509.Certificate
+    ca: x509.Certificate
+    signature: bytes
+    check: Callable[[Scheme | None], None]
+
+    def check_drawn(self, scheme: Scheme | None) -> None:
+        self.check(scheme)
+
+
+def _xlsx(path: Path, data: bytes) -> _Opened:
+    from cmrc_desktop.exchange.sheet_xlsx import read_sheet_xlsx_bytes
+    from cmrc_desktop.exchange.sheet_xlsx_check import check_sheet
+    from cmrc_desktop.scoring.builtin import catalog
+
     sheet = read_sheet_xlsx_bytes(data, name=path.name)
     if len(sheet.certs) < 2:
         raise _Refused(_("the certificate chain in the file is incomplete"))
@@ -175,23 +234,31 @@ def _xlsx(path: Path, data: bytes
         raise _Refused(_("the signature does not match the signed data: the file was "
                          "modified after signing"))
     payload = SheetPayload.from_bytes(sheet.payload_bytes)
-    differences = check_visible(sheet, payload)
-    if differences:
-        raise _Refused(_("the visible sheet differs from what was signed: {diff}").format(
-            diff="; ".join(differences[:3]) + ("…" if len(differences) > 3 else "")))
-    return payload, signer, ca, sheet.signature
+
+    def check(scheme: Scheme | None) -> None:
+        problem = check_sheet(sheet, payload, scheme, catalog())
+        if problem:
+            raise _Refused(problem)
+
+    return _Opened(payload, signer, ca, sheet.signature, check)
 
 
-def _pdf(path: Path, data: bytes, context: BatchContext | None
-         ) -> tuple[SheetPayload, x509.Certificate, x509.Certificate, bytes]:
-    from cmrc_desktop.exchange.sheet_pdf import verify_sheet_pdf
+def _pdf(data: bytes, context: BatchContext | None) -> _Opened:
+    from cmrc_desktop.exchange.sheet_content import build_sheet_content
+    from cmrc_desktop.exchange.sheet_pdf import draw_pages, verify_sheet_pdf
+    from cmrc_desktop.scoring.builtin import catalog
 
     root = context.root() if context is not None else None
     result = verify_sheet_pdf(data, trust_root=root)
     if not result.chain:
         raise _Refused(_("the certificate chain in the file is incomplete"))
     payload = SheetPayload.from_bytes(result.payload)
-    return payload, result.signer, result.chain[-1], b""
+
+    def check(scheme: Scheme | None) -> None:
+        if scheme is not None:
+            result.check_pages(draw_pages(build_sheet_content(payload, scheme, catalog())))
+
+    return _Opened(payload, result.signer, result.chain[-1], b"", check)
 
 
 def _check_consistent(payload: SheetPayload, signer: x509.Certificate, ca: x509.Certificate,
@@ -226,6 +293,9 @@ def _check_against_batch(context: BatchContext, payload: SheetPayload,
             batch=payload.batch_id))
     if payload.scheme_sha256 != context.scheme_sha256:
         raise _Refused(_("the sheet was filled under another version of the scheme"))
+    if payload.centre_id not in context.centres:
+        raise _Refused(_("centre {centre} is not registered in this batch").format(
+            centre=payload.centre_id[:40]))
     registered = context.registered.get(cache.facts(signer)[0])
     if registered != payload.expert_id:
         raise _Refused(_("unknown signer: no registered expert of this batch has this "

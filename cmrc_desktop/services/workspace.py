@@ -22,8 +22,10 @@ from types import TracebackType
 from typing import BinaryIO, TypeVar
 
 from cmrc_desktop.domain.errors import InputError, WorkspaceError
+from cmrc_desktop.domain.limits import MAX_DOCUMENT
 from cmrc_desktop.domain.scheme import Scheme
 from cmrc_desktop.domain.workspace import Batch, BatchKind, Role, Stage, label
+from cmrc_desktop.exchange.input_file import open_input, too_large
 from cmrc_desktop.i18n import _
 from cmrc_desktop.scoring.scheme_loader import parse_scheme
 from cmrc_desktop.storage import Database, audit, batch_repo, open_db, utc_now
@@ -234,15 +236,14 @@ def store_attachment(ws: Workspace, path: str | Path) -> tuple[str, int]:
 
     The copy is hashed as it is written (one read of the source, so a file that changes
     meanwhile cannot be stored under a wrong name), then fsynced and renamed into place:
-    a crash leaves either the whole file or only a stray temporary file.
+    a crash leaves either the whole file or only a stray temporary file. Only an ordinary
+    file of at most ``MAX_DOCUMENT`` bytes is copied (a link to ``/dev/zero`` would fill
+    the disk), and the copy stops there if the file grows meanwhile.
     """
-    path = Path(path)
-    try:
-        source = path.open("rb")
-    except OSError as exc:
-        raise InputError(_("cannot read the file: {reason}").format(reason=exc.strerror),
-                         file=str(path)) from None
-    return _store(ws, source)
+    name = str(path)
+    source = open_input(path, limit=MAX_DOCUMENT, what=_("a dossier document"),
+                        folder=_("this is a folder, not a document"))
+    return _store(ws, source, limit=MAX_DOCUMENT, name=name)
 
 
 def store_attachment_bytes(ws: Workspace, data: bytes, *, expected_sha256: str | None = None
@@ -254,13 +255,14 @@ def store_attachment_bytes(ws: Workspace, data: bytes, *, expected_sha256: str |
     return _store(ws, io.BytesIO(data))
 
 
-def _store(ws: Workspace, source: BinaryIO) -> tuple[str, int]:
+def _store(ws: Workspace, source: BinaryIO, *, limit: int | None = None, name: str = ""
+           ) -> tuple[str, int]:
     ws.attachments_dir.mkdir(parents=True, exist_ok=True)
     fd, temp_name = tempfile.mkstemp(prefix=".incoming-", dir=ws.attachments_dir)
     temp = Path(temp_name)
     try:
         with source, os.fdopen(fd, "wb") as out:
-            digest, size = _copy_hashing(source, out)
+            digest, size = _copy_hashing(source, out, limit, name)
             out.flush()
             os.fsync(out.fileno())
         target = attachment_path(ws, digest)
@@ -277,13 +279,16 @@ def _store(ws: Workspace, source: BinaryIO) -> tuple[str, int]:
     return digest, size
 
 
-def _copy_hashing(source: BinaryIO, out: BinaryIO) -> tuple[str, int]:
+def _copy_hashing(source: BinaryIO, out: BinaryIO, limit: int | None, name: str
+                  ) -> tuple[str, int]:
     sha = hashlib.sha256()
     size = 0
     while chunk := source.read(_CHUNK):
+        size += len(chunk)
+        if limit is not None and size > limit:     # a document that grew after the check
+            raise too_large(limit, _("a dossier document"), name)
         sha.update(chunk)
         out.write(chunk)
-        size += len(chunk)
     return sha.hexdigest(), size
 
 

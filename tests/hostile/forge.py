@@ -4,6 +4,8 @@ hostile-file tests, the short fuzz run and ``bench/fuzz_long.py``)."""
 from __future__ import annotations
 
 import dataclasses
+import hashlib
+import io
 import shutil
 import zipfile
 from collections.abc import Callable
@@ -11,11 +13,12 @@ from pathlib import Path
 
 from cmrc_desktop.exchange.sheet_content import build_sheet_content
 from cmrc_desktop.exchange.sheet_xlsx import read_sheet_xlsx, write_sheet_xlsx
+from cmrc_desktop.exchange.sheet_xlsx_parts import IMAGE
 from cmrc_desktop.scoring.builtin import catalog
 from cmrc_desktop.services import keyring
 from cmrc_desktop.services.demo import build_demo
 from cmrc_desktop.services.workspace import open_workspace
-from cmrc_desktop.signing.payload import SheetPayload, sign
+from cmrc_desktop.signing.payload import SheetPayload
 
 PASSWORD = "test-password-1"
 
@@ -43,12 +46,33 @@ def payload_of(path: Path) -> SheetPayload:
 
 
 def resign(batch: Path, payload: SheetPayload, signer: str, out: Path) -> Path:
-    """Write ``payload`` as a scoresheet signed with expert ``signer``'s real key."""
+    """Write ``payload`` as a scoresheet signed with expert ``signer``'s real key (with
+    the drawn signature whose hash the payload names, taken from the batch's sheets)."""
     with open_workspace(batch / "experts" / signer) as ews:
         pair = keyring.open_own_key(ews, PASSWORD)
-        content = build_sheet_content(payload, ews.scheme, catalog(), {})
-        write_sheet_xlsx(out, content, sign(pair.key, payload.canonical()),
-                         [pair.cert, *pair.chain])
+        write_xlsx(out, payload, ews.scheme, pair, png=drawn_signature(batch, payload))
+    return out
+
+
+def drawn_signature(batch: Path, payload: SheetPayload) -> bytes | None:
+    """The drawn signature (PNG) a payload names by hash, from a genuine sheet."""
+    if not payload.signature_png:
+        return None
+    for path in sorted((batch / "scoresheets").glob("*.xlsx")):
+        image = read_sheet_xlsx(path).parts.get(IMAGE)
+        if image and hashlib.sha256(image).hexdigest() == payload.signature_png:
+            return image
+    return None
+
+
+def write_xlsx(out: Path, payload: SheetPayload, scheme, pair, *,
+               png: bytes | None = None) -> Path:
+    """``payload`` written and signed as our program does, with ``pair``'s key and the
+    drawn signature ``png`` (without one, the payload's hash of it is set to match)."""
+    if png is None:
+        payload = replaced(payload, signature_png="")
+    write_sheet_xlsx(out, build_sheet_content(payload, scheme, catalog()), pair,
+                     signature_png=png)
     return out
 
 
@@ -77,3 +101,49 @@ def database_state(secretary: Path) -> dict[str, int]:
     with open_workspace(secretary) as ws:
         return {table: ws.db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
                 for table in ("scores", "opinions", "sheets", "received_sheets")}
+
+
+def expert_key(batch: Path, expert: str):
+    with open_workspace(batch / "experts" / expert) as ews:
+        return keyring.open_own_key(ews, PASSWORD)
+
+
+def resign_parts(batch: Path, src: Path, out: Path,
+                 change: Callable[[str, bytes], bytes | None] | None = None,
+                 extra: dict[str, bytes] | None = None, *, signer: str | None = None) -> Path:
+    """``src`` with its parts changed and the parts manifest signed again with the
+    expert's real key: what a client holding a genuine key could hand in (the payload
+    and its signature untouched)."""
+    sheet = read_sheet_xlsx(src)
+    pair = expert_key(batch, signer or sheet.payload.expert_id)
+    parts = {}
+    for name, body in sheet.parts.items():
+        body = change(name, body) if change else body
+        if body is not None:
+            parts[name] = body
+    parts.update(extra or {})
+    out.write_bytes(signed_parts(sheet, pair, parts))
+    return out
+
+
+def signed_parts(sheet, pair, parts: dict[str, bytes]) -> bytes:
+    """A workbook of ``parts`` carrying ``sheet``'s payload and signature, its parts
+    manifest signed with ``pair``."""
+    from openpyxl.xml.functions import tostring
+
+    from cmrc_desktop.exchange import sheet_xlsx
+    from cmrc_desktop.exchange.sheet_xlsx_parts import CUSTOM_PART
+    from cmrc_desktop.signing.payload import sign
+
+    parts = dict(parts)
+    manifest = sheet_xlsx.parts_manifest(parts, sheet.payload)
+    props = sheet_xlsx._properties({"payload": sheet.payload_bytes,
+                                    "signature": sheet.signature}, [pair.cert, *pair.chain])
+    sheet_xlsx._append(props, "parts", manifest)
+    sheet_xlsx._append(props, "parts_signature", sign(pair.key, manifest))
+    parts[CUSTOM_PART] = tostring(props.to_tree())
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, body in parts.items():
+            archive.writestr(name, body)
+    return out.getvalue()

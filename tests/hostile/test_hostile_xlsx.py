@@ -17,7 +17,7 @@ from openpyxl import xml as openpyxl_xml
 
 from cmrc_desktop.cli import main
 from cmrc_desktop.domain.errors import InputError
-from cmrc_desktop.exchange import sheet_xlsx
+from cmrc_desktop.exchange import sheet_xlsx_parts
 from cmrc_desktop.exchange.centres_template import read_centres_template, write_centres_template
 from cmrc_desktop.scoring.builtin import catalog
 from cmrc_desktop.services.merge import merge_files
@@ -88,16 +88,16 @@ def test_a_dtd_in_a_utf16_part_is_refused(batch, capsys):
 
 
 def test_the_xml_parsers_that_read_other_peoples_files_forbid_dtds():
-    """Independently of the screening: the package relationships go through defusedxml,
-    the signed properties through expat with a handler refusing any DTD, and openpyxl
-    uses defusedxml."""
-    assert sheet_xlsx.fromstring is defused_et.fromstring
+    """Independently of the screening: every part of a scoresheet is parsed by expat with
+    a handler refusing any DTD, the centres importer's defusedxml does the same, and
+    openpyxl uses defusedxml."""
     with pytest.raises((DTDForbidden, EntitiesForbidden)):
-        sheet_xlsx.fromstring(b'<?xml version="1.0"?>' + LAUGHS + b"<a>&lol9;</a>")
+        defused_et.fromstring(b'<?xml version="1.0"?>' + LAUGHS + b"<a>&lol9;</a>")
     for doctype in (LAUGHS, XXE):
-        with pytest.raises(InputError, match="document type declaration"):
-            sheet_xlsx._properties(b'<?xml version="1.0"?>' + doctype + b"<a>&lol9;</a>",
-                                   "docProps/custom.xml", "evil.xlsx")
+        for part in ("docProps/custom.xml", "xl/worksheets/sheet1.xml"):
+            with pytest.raises(InputError, match="document type declaration"):
+                sheet_xlsx_parts.parse_part(
+                    b'<?xml version="1.0"?>' + doctype + b"<a>&lol9;</a>", part, "evil.xlsx")
     assert openpyxl_xml.DEFUSEDXML is True     # openpyxl found defusedxml and uses it
 
 

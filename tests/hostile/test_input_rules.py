@@ -95,11 +95,18 @@ def merge_decisions(batch) -> list:
     return out
 
 
-def test_the_score_rule_decides_alike_in_form_importer_and_merge(batch, tmp_path):
+def test_the_score_rule_decides_alike_in_form_and_importer(tmp_path):
     expected = [decision for _text, decision in RULE]
     assert form_decisions() == expected
     assert importer_decisions(tmp_path) == expected
-    assert merge_decisions(batch) == expected
+
+
+def test_a_score_retyped_in_excel_is_refused_whatever_it_says(batch):
+    """The merge never reads a number from a cell: it takes the signed payload, and a
+    workbook whose cells were typed over (even with the same value, ５．５ for 5.5) is not
+    the file the expert signed. Before #14 an equal value was accepted; a re-saved
+    workbook cannot be told from a forged one cheaply enough to be safe."""
+    assert merge_decisions(batch) == [REFUSED] * len(RULE)
 
 
 def test_formula_looking_text_is_written_as_text_and_read_back_equal(batch):

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -153,7 +154,17 @@ def test_unreadable_files_are_explained_in_the_list(dialog, tmp_path, content, p
 
 def test_a_missing_file_is_named(dialog, tmp_path):
     dialog.import_scheme_file(tmp_path / "gone.toml")
-    assert "cannot read the file" in dialog.ui.problems_edit.toPlainText()
+    assert "the file does not exist" in dialog.ui.problems_edit.toPlainText()
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
+def test_a_pipe_chosen_as_scheme_is_refused_without_freezing_the_window(dialog, tmp_path):
+    pipe = tmp_path / "scheme.toml"
+    os.mkfifo(pipe)                       # opening it for reading would wait for a writer
+    assert dialog.import_scheme_file(pipe) is None
+    assert dialog.ui.problems_edit.toPlainText() == (
+        "• this is a named pipe (FIFO), not an ordinary file")
+    assert not ok_button(dialog).isEnabled()
 
 
 def test_cancelling_the_file_chooser_changes_nothing(dialog, prompts):

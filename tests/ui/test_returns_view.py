@@ -31,11 +31,10 @@ from tests.ui.conftest import DEMO_PASSWORD, copy_workspace
 def twin_sheet(demo_dir, tmp_path_factory) -> Path:
     """A second revision-1 sheet of the first demo sheet's expert and centre, with other
     scores, properly signed (a second laptop, a restored backup): a conflict."""
-    from cmrc_desktop.exchange.sheet_content import build_sheet_content
-    from cmrc_desktop.exchange.sheet_xlsx import read_sheet_xlsx, write_sheet_xlsx
-    from cmrc_desktop.scoring.builtin import catalog
+    from cmrc_desktop.exchange.sheet_xlsx import read_sheet_xlsx
     from cmrc_desktop.services import keyring
-    from cmrc_desktop.signing.payload import SheetPayload, sign
+    from cmrc_desktop.signing.payload import SheetPayload
+    from tests.hostile.forge import write_xlsx
 
     first = sorted((demo_dir / "scoresheets").glob("*.xlsx"))[0]
     _batch, _centre, expert, _rev = first.stem.split("_")
@@ -46,10 +45,7 @@ def twin_sheet(demo_dir, tmp_path_factory) -> Path:
                                                  "B2": Decimal("1")})
     with open_workspace(folder) as ews:
         signer = keyring.open_own_key(ews, DEMO_PASSWORD)
-        content = build_sheet_content(twin, ews.scheme, catalog(), {})
-        out = tmp / "twin.xlsx"
-        write_sheet_xlsx(out, content, sign(signer.key, twin.canonical()),
-                         [signer.cert, *signer.chain])
+        out = write_xlsx(tmp / "twin.xlsx", twin, ews.scheme, signer)
     return out
 
 

@@ -130,7 +130,8 @@ def test_scheme_check_exit_codes(tmp_path):
     assert f"{bad}: scheme.total: total is 101" in proc.stderr
     assert "Traceback" not in proc.stderr
     proc = run_cmrc("scheme", "check", str(tmp_path / "missing.toml"))
-    assert proc.returncode == 2 and "cannot read" in proc.stderr
+    assert proc.returncode == 2
+    assert proc.stderr == f"{tmp_path / 'missing.toml'}: the file does not exist\n"
 
 
 def test_messages_are_chinese_by_default(inputs):

@@ -135,11 +135,11 @@ def test_a_truncated_xlsx_is_refused(demo, tmp_path, capsys):
 
 def test_a_sheet_resigned_with_a_key_the_batch_did_not_certify_is_refused(demo, tmp_path,
                                                                           capsys):
-    from cmrc_desktop.exchange.sheet_content import build_sheet_content
-    from cmrc_desktop.exchange.sheet_xlsx import read_sheet_xlsx, write_sheet_xlsx
-    from cmrc_desktop.scoring.builtin import builtin_scheme, catalog
+    from cmrc_desktop.exchange.sheet_xlsx import read_sheet_xlsx
+    from cmrc_desktop.scoring.builtin import builtin_scheme
     from cmrc_desktop.signing import keys
-    from cmrc_desktop.signing.payload import SheetPayload, sign
+    from cmrc_desktop.signing.payload import SheetPayload
+    from tests.hostile.forge import write_xlsx
 
     genuine = read_sheet_xlsx(sheet(demo, ".xlsx", tmp_path))
     original = SheetPayload.from_bytes(genuine.payload_bytes)
@@ -147,10 +147,7 @@ def test_a_sheet_resigned_with_a_key_the_batch_did_not_certify_is_refused(demo, 
     forger = keys.issue_expert_certificate(forger_ca, original.batch_id, original.expert_id,
                                            original.expert_name, original.institution)
     forged = dataclasses.replace(original, cert_fingerprint=keys.fingerprint(forger.cert))
-    content = build_sheet_content(forged, builtin_scheme("sd-perf-5d"), catalog(), {})
-    path = tmp_path / "forged.xlsx"
-    write_sheet_xlsx(path, content, sign(forger.key, forged.canonical()),
-                     [forger.cert, forger_ca.cert])
+    path = write_xlsx(tmp_path / "forged.xlsx", forged, builtin_scheme("sd-perf-5d"), forger)
     code, out = verify(capsys, str(path))
     assert code == 0  # consistent in itself…
     code, out = verify(capsys, "--workspace", str(demo / "secretary"), str(path))

@@ -329,7 +329,8 @@ class ScoringForm(QWidget):
         ui.declarations_intro.setText(_(
             "Please answer both questions. Your answers are kept in the audit log with "
             "your name and the time; the form opens when they are given."))
-        ui.conflict_check.setText(_("I have no conflict of interest with this centre"))
+        ui.conflict_check.setText(_("I have no conflict of interest with this centre, and I "
+                                    "keep the dossier and my opinion confidential"))
         ui.conflict_hint.setText(_(
             "If you do have one (for example, you work at the host institution or at a "
             "member of its network), do not score this centre and tell the secretary."))

@@ -299,7 +299,7 @@ def test_an_unsigned_or_missing_file_is_refused(tmp_path, data, ca):
     path = tmp_path / "unsigned.pdf"
     path.write_bytes(report_pdf._Report(data, ca, report_pdf.dt.datetime.now()).build())
     assert refused(path, ca.cert) == "the PDF is not signed"
-    with pytest.raises(InputError, match="cannot be read"):
+    with pytest.raises(InputError, match="does not exist"):
         verify_report_pdf(tmp_path / "nowhere.pdf", trust_root=ca.cert)
     (tmp_path / "empty.pdf").write_bytes(b"")
     assert refused(tmp_path / "empty.pdf", ca.cert) == "the file is empty"

@@ -3,6 +3,7 @@ the batch CA, and every kind of tampering refused in plain words."""
 
 from __future__ import annotations
 
+import hashlib
 import io
 import shutil
 import subprocess
@@ -21,7 +22,11 @@ from pyhanko_certvalidator import ValidationContext
 from cmrc_desktop.domain.errors import InputError
 from cmrc_desktop.exchange import sheet_pdf
 from cmrc_desktop.exchange.pdf_fonts import font_path
-from cmrc_desktop.exchange.sheet_content import SheetContent, build_sheet_content
+from cmrc_desktop.exchange.sheet_content import (
+    SheetContent,
+    build_sheet_content,
+    shown_metrics,
+)
 from cmrc_desktop.exchange.sheet_pdf import PAYLOAD_NAME, read_sheet_pdf, write_sheet_pdf
 from cmrc_desktop.i18n import set_language
 from cmrc_desktop.scoring.builtin import builtin_scheme, catalog
@@ -44,8 +49,11 @@ def expert(ca) -> keys.KeyPair:
     return keys.issue_expert_certificate(ca, BATCH, "E007", "王建国", "北京协和医院")
 
 
-def make_payload(expert: keys.KeyPair, *, long_texts: bool = False) -> SheetPayload:
+def make_payload(expert: keys.KeyPair, *, long_texts: bool = False,
+                 drawn: bool = True) -> SheetPayload:
+    """A full sd-perf-5d payload; ``drawn``: signed with :func:`signature_png`."""
     scheme = builtin_scheme("sd-perf-5d")
+    metrics = {m.id: Decimal(10 + n) for n, m in enumerate(catalog().metrics)}
     scores, comments = {}, {}
     for i, ind in enumerate(scheme.indicators):
         scores[ind.id] = (ind.max * Decimal("0.8")).quantize(Decimal("0.5"))
@@ -58,7 +66,9 @@ def make_payload(expert: keys.KeyPair, *, long_texts: bool = False) -> SheetPayl
         scheme_sha256=scheme.sha256, centre_id="SD-C012", centre_name=CENTRE_NAME,
         host="山东大学齐鲁医院", expert_id="E007", expert_name="王建国",
         institution="北京协和医院", cert_fingerprint=keys.fingerprint(expert.cert),
-        revision=2, signed_at="2026-03-18T09:30:00+08:00", scores=scores, comments=comments,
+        revision=2, signed_at="2026-03-18T01:30:00Z", scores=scores, comments=comments,
+        evidence={m: metrics.get(m) for m in shown_metrics(scheme)},
+        signature_png=hashlib.sha256(signature_png()).hexdigest() if drawn else "",
         achievements=("牵头制定指南2项，协同网络覆盖全省16个地市。\n生物样本库规模持续扩大。"
                       * (60 if long_texts else 1)),
         problems="成果转化不足；部分网络成员单位参与度不高 <b>&amp; 100%</b>。",
@@ -66,9 +76,7 @@ def make_payload(expert: keys.KeyPair, *, long_texts: bool = False) -> SheetPayl
 
 
 def make_content(payload: SheetPayload) -> SheetContent:
-    scheme = builtin_scheme("sd-perf-5d")
-    metrics = {m.id: Decimal(10 + n) for n, m in enumerate(catalog().metrics)}
-    return build_sheet_content(payload, scheme, catalog(), metrics)
+    return build_sheet_content(payload, builtin_scheme("sd-perf-5d"), catalog())
 
 
 def signature_png() -> bytes:
@@ -321,8 +329,15 @@ def test_a_csv_renamed_pdf_is_refused(tmp_path, ca):
 
 
 def test_a_missing_file_is_refused(tmp_path, ca):
-    with pytest.raises(InputError, match="cannot be read"):
+    with pytest.raises(InputError, match="does not exist"):
         read_sheet_pdf(tmp_path / "nowhere.pdf", trust_root=ca.cert)
+
+
+def test_a_link_to_a_device_is_refused_before_it_is_read(tmp_path, ca):
+    link = tmp_path / "endless.pdf"
+    link.symlink_to("/dev/zero")
+    with pytest.raises(InputError, match="device"):
+        read_sheet_pdf(link, trust_root=ca.cert)
 
 
 def test_garbage_after_a_pdf_header_is_refused_as_damaged(tmp_path, ca):

@@ -7,6 +7,7 @@ score, rename a CSV) and check that the reader says what happened in plain words
 
 from __future__ import annotations
 
+import hashlib
 import io
 import re
 import shutil
@@ -19,7 +20,7 @@ import openpyxl
 import pytest
 
 from cmrc_desktop.domain.errors import InputError
-from cmrc_desktop.exchange.sheet_content import build_sheet_content
+from cmrc_desktop.exchange.sheet_content import build_sheet_content, shown_metrics
 from cmrc_desktop.exchange.sheet_xlsx import (
     CHUNK,
     COL_COMMENT,
@@ -29,13 +30,13 @@ from cmrc_desktop.exchange.sheet_xlsx import (
     FORMAT,
     HEADER_ROW,
     XlsxSheet,
-    check_visible,
     read_sheet_xlsx,
     write_sheet_xlsx,
 )
+from cmrc_desktop.exchange.sheet_xlsx_check import check_sheet, plan_problems
 from cmrc_desktop.scoring.builtin import builtin_scheme, catalog
 from cmrc_desktop.signing import keys
-from cmrc_desktop.signing.payload import SheetPayload, sign, verify
+from cmrc_desktop.signing.payload import SheetPayload, verify
 from tests.unit.exchange.chinese_overlay import chinese
 
 SCHEME = "sd-perf-5d"
@@ -129,7 +130,8 @@ def make_payload(expert: keys.KeyPair, **changes) -> SheetPayload:
         centre_name="山东省心血管疾病临床医学研究中心", host="山东大学齐鲁医院",
         expert_id="E07", expert_name="李明", institution="山东第一医科大学附属省立医院",
         cert_fingerprint=keys.fingerprint(expert.cert), revision=1,
-        signed_at="2025-06-18T10:42:05+08:00",
+        signed_at="2025-06-18T02:42:05Z", evidence={
+            m: METRICS.get(m) for m in shown_metrics(scheme)},
         scores={ind.id: Decimal(s) for ind, s in zip(scheme.indicators, SCORES, strict=True)},
         comments=dict(COMMENTS),
         achievements="中心建设目标基本完成：建成覆盖全省 16 市的协同网络，牵头制定诊疗规范 2 项，"
@@ -153,12 +155,24 @@ METRICS = {"biobanks": Decimal(4), "biobank_samples": Decimal(120000),
 
 def write(path: Path, pki, *, signature_png: bytes | None = None, **changes) -> SheetPayload:
     _ca, expert = pki
+    if signature_png:
+        changes["signature_png"] = hashlib.sha256(signature_png).hexdigest()
     payload = make_payload(expert, **changes)
-    content = build_sheet_content(payload, builtin_scheme(SCHEME), catalog(), METRICS)
-    signature = sign(expert.key, payload.canonical())
-    write_sheet_xlsx(path, content, signature, [expert.cert, *expert.chain],
-                     signature_png=signature_png)
+    content = build_sheet_content(payload, builtin_scheme(SCHEME), catalog())
+    write_sheet_xlsx(path, content, expert, signature_png=signature_png)
     return payload
+
+
+def check(path: Path, payload: SheetPayload) -> str | None:
+    """Why the verifier refuses the workbook at ``path`` (None: it shows ``payload``)."""
+    return check_sheet(read_sheet_xlsx(path), payload, builtin_scheme(SCHEME), catalog())
+
+
+def problems(path: Path, payload: SheetPayload) -> list[str]:
+    """Every cell-level difference the verifier finds (of a workbook still readable)."""
+    sheet = read_sheet_xlsx(path)
+    assert sheet.book is not None, sheet.odd
+    return plan_problems(sheet.book, payload, builtin_scheme(SCHEME), catalog())
 
 
 def signature_png() -> bytes:
@@ -203,7 +217,7 @@ def test_round_trip_keeps_payload_signature_and_chain(tmp_path, pki):
                                                           keys.fingerprint(ca.cert)]
     assert keys.is_issued_by(sheet.certs[0], sheet.certs[1])
     assert keys.is_issued_by(sheet.certs[1], ca.cert)
-    assert check_visible(sheet, sheet.payload) == []
+    assert check(path, sheet.payload) is None
 
 
 def test_properties_are_chunked_and_counted(tmp_path, pki):
@@ -259,8 +273,7 @@ def test_formula_like_names_stay_text(tmp_path, pki):
     assert {c.value for c in texts.values()} >= {evil, "+cmd|' /C calc'!A0", "=1+1",
                                                  "@SUM(A1:A2)"}
     assert all(c.data_type == "s" for c in texts.values())
-    sheet = read_sheet_xlsx(path)
-    assert check_visible(sheet, payload) == []
+    assert check(path, payload) is None
 
 
 def test_signature_image_is_embedded(tmp_path, pki):
@@ -268,7 +281,7 @@ def test_signature_image_is_embedded(tmp_path, pki):
     write(path, pki, signature_png=signature_png())
     with zipfile.ZipFile(path) as archive:
         assert any(n.startswith("xl/media/") for n in archive.namelist())
-    assert check_visible(read_sheet_xlsx(path), make_payload(pki[1])) == []
+    assert check(path, read_sheet_xlsx(path).payload) is None
 
 
 def test_unreadable_signature_image_is_refused(tmp_path, pki):
@@ -299,7 +312,7 @@ def edit(path: Path, fn) -> None:
     wb.save(path)
 
 
-def test_a_changed_score_is_named_with_cell_and_values(tmp_path, pki):
+def test_a_changed_score_is_refused_naming_cell_and_values(tmp_path, pki):
     path = tmp_path / "sheet.xlsx"
     payload = write(path, pki)
     row = {}
@@ -309,11 +322,14 @@ def test_a_changed_score_is_named_with_cell_and_values(tmp_path, pki):
         ws.cell(row["A3"], COL_SCORE).value = "4"
 
     edit(path, change)
-    problems = check_visible(read_sheet_xlsx(path), payload)
-    assert problems[0] == (f"cell F{row['A3']} (A3 Talent and team, score): "
-                           "the signed value is 3.5, the sheet shows 4")
+    reason = check(path, payload)
+    assert reason.startswith("the workbook is not the file the expert signed: "
+                             f"cell F{row['A3']} (A3, score): the signed text is “3.5”, the "
+                             "sheet shows “4”")
+    assert "use the original file the expert exported, or its PDF" in reason
     # the printed subtotal and total still say the signed sums; only the score differs
-    assert len(problems) == 1
+    assert problems(path, payload) == [
+        f"cell F{row['A3']} (A3, score): the signed text is “3.5”, the sheet shows “4”"]
 
 
 def test_changed_totals_comments_opinion_and_names_are_found(tmp_path, pki):
@@ -331,28 +347,25 @@ def test_changed_totals_comments_opinion_and_names_are_found(tmp_path, pki):
         ws.cell(row_of(ws, "E3") + 2, COL_SCORE).value = "99"   # the total row
 
     edit(path, change)
-    problems = check_visible(read_sheet_xlsx(path), payload)
-    text = "\n".join(problems)
-    assert len(problems) == 4, text
-    assert "(B1 Guidelines" in text and "the sheet shows “很好”" in text
+    found = problems(path, payload)
+    text = "\n".join(found)
+    assert len(found) == 4, text
+    assert "(B1, comment): the signed text is “牵头制定团体标准 2 项，被采纳指南 3 项。”, " \
+           "the sheet shows “很好”" in text
     assert "(Problems)" in text and "the sheet shows “无”" in text
     assert "(Expert): the signed text is “李明”, the sheet shows “王五”" in text
-    assert "(Total): the signed value is 89, the sheet shows 99" in text
+    assert "(Total): the signed text is “89”, the sheet shows “99”" in text
 
 
-def test_a_score_retyped_as_a_number_is_not_a_change(tmp_path, pki):
+def test_a_score_retyped_as_a_number_is_refused_even_with_the_same_value(tmp_path, pki):
+    """A number cell can show another figure than it holds (its format decides), so a
+    scoresheet holds text only; a retyped score is refused whatever its value."""
     path = tmp_path / "sheet.xlsx"
     payload = write(path, pki)
-
-    def retype(ws):
-        ws.cell(row_of(ws, "A1"), COL_SCORE).value = 5.5        # was the text "5.5"
-        ws.cell(row_of(ws, "A2"), COL_SCORE).value = 5          # was "5"
-        ws.cell(row_of(ws, "B1"), COL_SCORE).value = 6.5        # was "7": a real change
-
-    edit(path, retype)
-    sheet = read_sheet_xlsx(path)
-    problems = check_visible(sheet, payload)
-    assert len(problems) == 1 and "the signed value is 7, the sheet shows 6.5" in problems[0]
+    edit(path, lambda ws: setattr(ws.cell(row_of(ws, "A1"), COL_SCORE), "value", 5.5))
+    reason = check(path, payload)
+    assert "not the file the expert signed" in reason
+    assert f"a value that is not text (cell F{FIRST_ROW})" in reason
 
 
 def test_a_removed_or_duplicated_indicator_row_is_named(tmp_path, pki):
@@ -364,24 +377,32 @@ def test_a_removed_or_duplicated_indicator_row_is_named(tmp_path, pki):
         ws.cell(row_of(ws, "D1"), COL_INDICATOR).value = "A1 平台建设与共享"
 
     edit(path, damage)
-    text = "\n".join(check_visible(read_sheet_xlsx(path), payload))
-    assert "indicator C2 is signed but the sheet has no row for it" in text
-    assert "indicator D1 is signed but the sheet has no row for it" in text
-    assert "indicator A1 appears in more than one row" in text
+    text = "\n".join(problems(path, payload))
+    assert "the sheet shows “研究队列”" in text
+    assert "the sheet shows “A1 平台建设与共享”" in text
 
 
-def test_openpyxl_round_trip_keeps_the_properties(tmp_path, pki):
+def test_an_openpyxl_round_trip_is_refused_as_a_resave(tmp_path, pki):
+    """Before #14 a workbook re-saved by openpyxl still verified; the cells are the same,
+    but the parts are not what the expert signed, and a re-save cannot be told from a
+    forgery cheaply enough to be safe."""
     path = tmp_path / "sheet.xlsx"
     payload = write(path, pki)
     before = custom_props(path)
-    openpyxl.load_workbook(path).save(path)
+    wb = openpyxl.load_workbook(path)
+    wb.properties.lastModifiedBy = "张三"     # as Excel records who saved it
+    wb.save(path)
     assert custom_props(path) == before
     sheet = read_sheet_xlsx(path)
     assert sheet.payload_bytes == payload.canonical()
-    assert check_visible(sheet, payload) == []
+    reason = check(path, payload)
+    assert reason.startswith("the workbook is not the file the expert signed: the part "
+                             "docProps/core.xml differs from the one the expert signed. ")
+    assert reason.endswith("If it was opened and saved again in Excel, WPS or LibreOffice, "
+                           "use the original file the expert exported, or its PDF")
 
 
-def test_libreoffice_round_trip_keeps_the_properties(tmp_path, pki):
+def test_a_libreoffice_round_trip_is_refused_as_a_resave(tmp_path, pki):
     soffice = shutil.which("soffice")
     if not soffice:
         pytest.skip("LibreOffice (soffice) is not installed")
@@ -398,8 +419,9 @@ def test_libreoffice_round_trip_keeps_the_properties(tmp_path, pki):
     sheet = read_sheet_xlsx(resaved)
     assert sheet.payload_bytes == payload.canonical()
     assert verify(sheet.certs[0].public_key(), sheet.payload_bytes, sheet.signature)
-    assert keys.is_issued_by(sheet.certs[0], sheet.certs[1])
-    assert check_visible(sheet, payload) == []
+    reason = check(resaved, payload)
+    assert reason.startswith("the workbook is not the file the expert signed: ")
+    assert "use the original file the expert exported, or its PDF" in reason
 
 
 # -- files that are not what they claim ---------------------------------------------------------

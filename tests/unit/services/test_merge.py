@@ -106,7 +106,8 @@ def test_genuine_sheets_merge_while_foreign_and_tampered_ones_are_refused(demo, 
         refused = {f.path.name: f.reason for f in report.files if f.outcome == "refused"}
         assert set(refused) == {"old.xlsx", "corrected.xlsx"}
         assert "another batch" in refused["old.xlsx"]
-        assert "differs from what was signed" in refused["corrected.xlsx"]
+        assert "not the file the expert signed" in refused["corrected.xlsx"]
+        assert "the signed text is “6.5”, the sheet shows “8”" in refused["corrected.xlsx"]
         got = results(ws)
     # the refused sheet is missing, everything else is exactly the clean result
     centre = victim.name.split("_")[1]
@@ -151,10 +152,9 @@ def test_a_higher_revision_supersedes_and_a_late_lower_one_changes_nothing(demo,
 
 def test_same_revision_different_content_is_a_conflict_until_the_secretary_chooses(
         demo, tmp_path):
-    from cmrc_desktop.exchange.sheet_content import build_sheet_content
-    from cmrc_desktop.exchange.sheet_xlsx import read_sheet_xlsx, write_sheet_xlsx
-    from cmrc_desktop.scoring.builtin import catalog
-    from cmrc_desktop.signing.payload import SheetPayload, sign
+    from cmrc_desktop.exchange.sheet_xlsx import read_sheet_xlsx
+    from cmrc_desktop.signing.payload import SheetPayload
+    from tests.hostile.forge import write_xlsx
 
     first = sorted((demo / "scoresheets").glob("*.xlsx"))[0]
     _batch, centre, expert, _r = first.stem.split("_")
@@ -164,10 +164,7 @@ def test_same_revision_different_content_is_a_conflict_until_the_secretary_choos
         signer = keyring.open_own_key(ews, PASSWORD)
         twin_payload = dataclasses.replace(original, scores={**original.scores,
                                                              "A1": Decimal("0.5")})
-        content = build_sheet_content(twin_payload, ews.scheme, catalog(), {})
-        twin = tmp_path / "twin.xlsx"
-        write_sheet_xlsx(twin, content, sign(signer.key, twin_payload.canonical()),
-                         [signer.cert, *signer.chain])
+        twin = write_xlsx(tmp_path / "twin.xlsx", twin_payload, ews.scheme, signer)
     with open_workspace(demo / "secretary") as ws:
         merge_files(ws, [first])
         report = merge_files(ws, [twin])
