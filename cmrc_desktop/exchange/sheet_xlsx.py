@@ -131,14 +131,14 @@ def _style(cell, look: Look) -> None:
     cell._style = _style_array(look, cell.parent.parent)
 
 
-_STYLE_ARRAYS: dict[tuple[int, Look], object] = {}
-
-
 def _style_array(look: Look, wb: Workbook):
     """The workbook's style array of ``look``, made once per workbook: setting font,
-    alignment, fill and lines one by one was a third of writing a sheet."""
-    key = (id(wb), look)
-    found = _STYLE_ARRAYS.get(key)
+    alignment, fill and lines one by one was a third of writing a sheet. The arrays are
+    kept on the workbook itself: they index its own lists of fonts and lines, and a
+    cache keyed by ``id(wb)`` handed a later workbook (at the same address once the first
+    was freed) indexes it did not have."""
+    cache = wb.__dict__.setdefault("_cmrc_style_arrays", {})
+    found = cache.get(look)
     if found is None:
         probe = wb.active.cell(1, 1)
         saved = probe._style
@@ -155,9 +155,7 @@ def _style_array(look: Look, wb: Workbook):
             probe.number_format = "@"
         found = copy.copy(probe._style)
         probe._style = saved
-        if len(_STYLE_ARRAYS) > 256:
-            _STYLE_ARRAYS.clear()
-        _STYLE_ARRAYS[key] = found
+        cache[look] = found
     return copy.copy(found)
 
 

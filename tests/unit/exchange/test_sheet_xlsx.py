@@ -522,3 +522,18 @@ def test_xml_entities_in_the_properties_are_refused(tmp_path, pki):
     rewrite_custom(path, lambda xml: '<!DOCTYPE p [<!ENTITY a "aaaa">]>' + xml)
     with pytest.raises(InputError, match="document type declaration"):
         read_sheet_xlsx(path)
+
+
+def test_many_sheets_in_a_row_in_both_languages_all_verify(tmp_path, pki):
+    """A style cache keyed by ``id(workbook)`` once handed a new workbook (at a freed
+    workbook's address) style indexes it did not have: ``cmrc --lang en demo
+    --centres 50`` ended in IndexError. Each workbook keeps its own styles now."""
+    import gc
+
+    for n in range(24):
+        lang = "en" if n % 2 else "zh_CN"
+        path = tmp_path / f"s{n}.xlsx"
+        payload = write(path, pki, lang=lang, revision=1 + n % 3,
+                        comments={} if n % 3 else dict(COMMENTS))
+        gc.collect()
+        assert check(path, payload) is None, n
